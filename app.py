@@ -1,0 +1,216 @@
+"""Hadir's HTTP routes: parse, authorise, call a service, shape the response.
+
+The contract is ../shared/API.md; the OpenAPI document served at
+/openapi.json is built by chalicelib/openapi.py and tested against these routes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from chalice import AuthResponse, Chalice, Response
+
+from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
+from chalicelib.errors import HadirError, validation_error
+from chalicelib.models import CheckinRequest, DeskTokenRequest, Event, Registration, parse_body, parse_json
+from chalicelib.services import Hadir
+
+app = Chalice(app_name="hadir")
+app.log.setLevel(logging.INFO)
+app.api.binary_types = ["image/png", "application/pdf"]
+
+_hadir: Hadir | None = None
+
+
+def hadir() -> Hadir:
+    """The services, built on first use so that a cold start pays only for what it uses."""
+    global _hadir
+    if _hadir is None:
+        from chalicelib.config import settings_from_environment
+        from chalicelib.runtime import build_hadir
+
+        _hadir = build_hadir(settings_from_environment())
+    return _hadir
+
+
+def use_hadir(services: Hadir | None) -> None:
+    """Hand the app its services (tests, the local runner)."""
+    global _hadir
+    _hadir = services
+
+
+# --- errors: mapped once, here ----------------------------------------------
+
+_CHALICE_ERRORS = {
+    400: ("bad_request", "The request could not be understood."),
+    403: ("forbidden", "This token may not do that."),
+    404: ("not_found", "There is nothing at this address."),
+    405: ("method_not_allowed", "This address does not accept that method."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as application/json."),
+    500: ("internal_error", "Something went wrong on our side; the request may be retried."),
+}
+
+
+def _envelope(status: int, body: dict, headers: dict | None = None) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+@app.middleware("http")
+def contract_errors(event, get_response):
+    try:
+        response = get_response(event)
+    except HadirError as error:
+        return _envelope(error.status, error.body())
+    # Chalice answers some requests itself (wrong content type, unhandled
+    # exceptions) with its own body shape; clients get the contract's instead.
+    if response.status_code >= 400 and not (
+        isinstance(response.body, dict) and "error" in response.body
+    ):
+        code, message = _CHALICE_ERRORS.get(
+            response.status_code, _CHALICE_ERRORS[500 if response.status_code >= 500 else 400]
+        )
+        kept = {k: v for k, v in response.headers.items() if k.lower() == "allow"}
+        return _envelope(response.status_code, {"error": {"code": code, "message": message}}, kept)
+    return response
+
+
+# --- staff ------------------------------------------------------------------
+
+
+@app.authorizer(ttl_seconds=0)
+def staff_token(auth_request):
+    # Every token is let through with who it belongs to (role "none" if
+    # nobody), and each route checks the role it needs. API Gateway can only
+    # refuse with its own body; this way an unknown token gets the contract's
+    # 401. TTL 0: a revoked desk token is refused on its very next request,
+    # and no cached policy for one route can decide another.
+    staff = hadir().identify(bearer_token(auth_request.token))
+    return AuthResponse(
+        routes=["*"], principal_id=staff.token_id or staff.role, context=staff.context()
+    )
+
+
+def staff(role: str, event_id: str | None = None) -> Staff:
+    context = app.current_request.context.get("authorizer")
+    return require(Staff.from_context(context), role, event_id)
+
+
+def body(model):
+    request = app.current_request
+    return parse_body(model, parse_json(request.raw_body))
+
+
+def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        body=payload,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+# --- public -----------------------------------------------------------------
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    return {"status": "ok"}
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi():
+    from chalicelib.openapi import openapi_document
+
+    return openapi_document()
+
+
+@app.route("/events/{event_id}", methods=["GET"])
+def get_event(event_id):
+    from chalicelib.presenters import event_json
+
+    return event_json(hadir().get_event(event_id))
+
+
+@app.route("/events/{event_id}", methods=["PUT"], authorizer=staff_token)
+def put_event(event_id):
+    from chalicelib.presenters import event_json
+
+    staff(ORGANISER)
+    event = body(Event)
+    if event.id != event_id:
+        raise validation_error(
+            [{"field": "id", "message": "must match the event id in the path"}]
+        )
+    created = hadir().put_event(event)
+    return json_response(event_json(event), 201 if created else 200)
+
+
+@app.route("/events/{event_id}/registrations", methods=["POST"])
+def register(event_id):
+    registration = body(Registration)
+    return json_response(hadir().register(event_id, registration), 201)
+
+
+@app.route("/badges/{code}", methods=["GET"])
+def badge(code):
+    return json_response(hadir().badge_view(code), headers={"Cache-Control": "no-store"})
+
+
+@app.route("/badges/{code}/qr.png", methods=["GET"])
+def badge_qr(code):
+    from chalicelib.qr import qr_png
+
+    _, code = hadir().badge_holder(code)
+    return Response(
+        body=qr_png(code),
+        status_code=200,
+        headers={"Content-Type": "image/png", "Cache-Control": "private, max-age=300"},
+    )
+
+
+# --- desk -------------------------------------------------------------------
+
+
+@app.route("/events/{event_id}/checkins", methods=["POST"], authorizer=staff_token)
+def check_in(event_id):
+    desk = staff(DESK, event_id)
+    request = body(CheckinRequest)
+    answer = hadir().check_in(event_id, request, desk)
+    return json_response(answer.body, answer.status)
+
+
+# --- organiser --------------------------------------------------------------
+
+
+@app.route("/events/{event_id}/attendance", methods=["GET"], authorizer=staff_token)
+def attendance(event_id):
+    staff(ORGANISER)
+    return json_response(hadir().attendance(event_id), headers={"Cache-Control": "no-store"})
+
+
+@app.route("/events/{event_id}/desk-tokens", methods=["POST"], authorizer=staff_token)
+def create_desk_token(event_id):
+    staff(ORGANISER)
+    request = body(DeskTokenRequest)
+    return json_response(
+        hadir().create_desk_token(event_id, request.label), 201, {"Cache-Control": "no-store"}
+    )
+
+
+@app.route("/events/{event_id}/desk-tokens", methods=["GET"], authorizer=staff_token)
+def list_desk_tokens(event_id):
+    staff(ORGANISER)
+    return json_response(hadir().list_desk_tokens(event_id))
+
+
+@app.route(
+    "/events/{event_id}/desk-tokens/{token_id}", methods=["DELETE"], authorizer=staff_token
+)
+def revoke_desk_token(event_id, token_id):
+    staff(ORGANISER)
+    hadir().revoke_desk_token(event_id, token_id)
+    return Response(body="", status_code=204)

@@ -1,0 +1,199 @@
+"""Domain values and rules: plain data in, decisions out. No I/O here.
+
+The check-in rules follow pretix's `perform_checkin`: an explicit, ordered list
+of checks, each refusing with its own reason code, so the answer a desk sees
+does not depend on which check happened to be written first by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from chalicelib.errors import HadirError, badge_not_found, badge_revoked
+from chalicelib.models import Event, EventDay
+
+ACTIVE = "active"
+CANCELLED = "cancelled"
+
+# A scan may have been queued on a device whose clock runs a little fast; more
+# than this ahead of the server is not a scan that happened.
+MAX_SCAN_CLOCK_SKEW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Checkin:
+    at: datetime  # the instant the badge was seen, UTC
+    desk: str | None
+    desk_token_id: str | None
+    scan_id: str | None
+
+
+@dataclass
+class Attendee:
+    id: str
+    event_id: str
+    name: str
+    email: str
+    organisation: str
+    days: list[date]
+    status: str
+    badge_serial: int
+    registered_at: datetime
+    source: str = "online"
+    phone: str | None = None
+    job_title: str | None = None
+    gender: str | None = None
+    organisation_type: str | None = None
+    checkins: dict[date, Checkin] = field(default_factory=dict)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+
+@dataclass(frozen=True)
+class CheckinContext:
+    """What a check-in decision looks at."""
+
+    event: Event
+    attendee: Attendee | None
+    presented_serial: int | None  # None when the desk named the attendee by id
+    scanned_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckinDecision:
+    day: EventDay
+    # The day's earlier check-in, if there is one: the answer is then
+    # "already_checked_in" and nothing is written but the scan log.
+    existing: Checkin | None
+
+
+# --- time -------------------------------------------------------------------
+
+
+def local_date(event: Event, instant: datetime) -> date:
+    """The event day an instant falls on: a date in the event's time zone."""
+    return instant.astimezone(event.zone).date()
+
+
+def local_iso(event: Event, instant: datetime) -> str:
+    return instant.astimezone(event.zone).isoformat(timespec="seconds")
+
+
+def utc_iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def check_scan_time(scanned_at: datetime, now: datetime) -> None:
+    if scanned_at - now > MAX_SCAN_CLOCK_SKEW:
+        raise HadirError(
+            422,
+            "validation_error",
+            "The scan time is in the future.",
+            fields=[{"field": "scanned_at", "message": "is more than 2 minutes in the future"}],
+        )
+
+
+# --- check-in ---------------------------------------------------------------
+
+
+def _attendee_exists(ctx: CheckinContext) -> None:
+    if ctx.attendee is None:
+        raise badge_not_found()
+
+
+def _same_event(ctx: CheckinContext) -> None:
+    if ctx.attendee.event_id != ctx.event.id:
+        raise HadirError(409, "wrong_event", "This badge belongs to another event.")
+
+
+def _badge_current(ctx: CheckinContext) -> None:
+    if not ctx.attendee.is_active:
+        raise badge_revoked()
+    if ctx.presented_serial is not None and ctx.presented_serial != ctx.attendee.badge_serial:
+        raise badge_revoked()
+
+
+def _event_day(ctx: CheckinContext) -> EventDay:
+    on = local_date(ctx.event, ctx.scanned_at)
+    day = ctx.event.day_on(on)
+    if day is None:
+        raise HadirError(409, "not_an_event_day", f"{on.isoformat()} is not a day of this event.")
+    return day
+
+
+def _within_checkin_hours(ctx: CheckinContext, day: EventDay) -> None:
+    local = ctx.scanned_at.astimezone(ctx.event.zone).time()
+    if not day.checkin_opens <= local <= day.checkin_closes:
+        raise HadirError(
+            409,
+            "outside_checkin_hours",
+            f"Check-in on {day.date.isoformat()} is open from "
+            f"{day.checkin_opens:%H:%M} to {day.checkin_closes:%H:%M} ({ctx.event.timezone}).",
+        )
+
+
+def _registered_for(ctx: CheckinContext, day: EventDay) -> None:
+    if day.date not in ctx.attendee.days:
+        raise HadirError(
+            409,
+            "not_registered_for_day",
+            f"This attendee is not registered for {day.date.isoformat()}.",
+        )
+
+
+# Order matters: who (is the badge real, ours, current), then when (which day,
+# within hours), then whether this person is expected that day.
+ATTENDEE_CHECKS: tuple[Callable[[CheckinContext], None], ...] = (
+    _attendee_exists,
+    _same_event,
+    _badge_current,
+)
+DAY_CHECKS: tuple[Callable[[CheckinContext, EventDay], None], ...] = (
+    _within_checkin_hours,
+    _registered_for,
+)
+
+
+def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
+    """Raises HadirError with the first check that refuses; else the decision."""
+    for check in ATTENDEE_CHECKS:
+        check(ctx)
+    day = _event_day(ctx)
+    for day_check in DAY_CHECKS:
+        day_check(ctx, day)
+    return CheckinDecision(day=day, existing=ctx.attendee.checkins.get(day.date))
+
+
+def completes_attendance(event: Event, checked_in_days: int) -> bool:
+    """Whether an attendee with this many check-ins has attended every day."""
+    return checked_in_days == len(event.days)
+
+
+# --- registration -----------------------------------------------------------
+
+
+def registration_days(event: Event, requested: list[date] | None) -> list[date]:
+    """The days a registration covers: every day by default, else a subset."""
+    if requested is None:
+        return event.dates
+    wanted = sorted(set(requested))
+    unknown = [day for day in wanted if event.day_on(day) is None]
+    if unknown:
+        raise HadirError(
+            422,
+            "validation_error",
+            "Some requested days are not days of this event.",
+            fields=[{"field": "days", "message": "must be dates of this event"}],
+        )
+    if not wanted:
+        raise HadirError(
+            422,
+            "validation_error",
+            "Register for at least one day.",
+            fields=[{"field": "days", "message": "must name at least one day"}],
+        )
+    return wanted

@@ -1,0 +1,65 @@
+"""The one error type Hadir raises for anything a client should be told.
+
+`app.py` maps it, in one middleware, to the contract's envelope:
+``{"error": {"code", "message"[, "fields"]}}``. Messages are written here,
+never built from what a client sent, so they cannot echo personal data.
+"""
+
+from __future__ import annotations
+
+from chalice.app import ChaliceUnhandledError
+
+
+# Subclassing ChaliceUnhandledError is what lets the error leave a view
+# function and reach the middleware; Chalice swallows every other exception.
+class HadirError(ChaliceUnhandledError):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+
+    def body(self) -> dict:
+        error: dict = {"code": self.code, "message": self.message}
+        if self.fields is not None:
+            error["fields"] = self.fields
+        return {"error": error}
+
+    def __repr__(self) -> str:
+        return f"HadirError({self.status}, {self.code!r})"
+
+
+def validation_error(fields: list[dict[str, str]], message: str | None = None) -> HadirError:
+    return HadirError(
+        422,
+        "validation_error",
+        message or "Some fields are missing or invalid.",
+        fields=fields,
+    )
+
+
+def unauthorized() -> HadirError:
+    return HadirError(401, "unauthorized", "A valid staff token is required.")
+
+
+def forbidden() -> HadirError:
+    return HadirError(403, "forbidden", "This token may not do that.")
+
+
+def event_not_found() -> HadirError:
+    return HadirError(404, "event_not_found", "There is no event with that id.")
+
+
+def badge_not_found() -> HadirError:
+    return HadirError(404, "badge_not_found", "This badge is not one Hadir issued.")
+
+
+def badge_revoked() -> HadirError:
+    return HadirError(410, "badge_revoked", "This badge has been revoked.")

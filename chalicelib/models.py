@@ -1,0 +1,278 @@
+"""Request bodies and the event document, as pydantic v2 models.
+
+Every body a client sends is parsed by one of these through `parse_body`, which
+turns pydantic's errors into the contract's 422 without ever echoing the input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import date, time
+from typing import Annotated, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from chalicelib.errors import HadirError, validation_error
+
+M = TypeVar("M", bound=BaseModel)
+
+GENDERS = ("female", "male", "prefer_not_to_say")
+ORGANISATION_TYPES = (
+    "ngo",
+    "community",
+    "government",
+    "academia",
+    "media",
+    "private_sector",
+    "donor",
+    "other",
+)
+
+# Control characters (other than none at all) have no place in a name or label,
+# and some of them break CSV exports and PDF rendering downstream.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,32}$")
+EVENT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+SCAN_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+def _clean_text(value: str) -> str:
+    value = unicodedata.normalize("NFC", value).strip()
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _clean_email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError("is not a valid email address")
+    return value
+
+
+def _clean_phone(value: str) -> str:
+    value = value.strip()
+    if not _PHONE.match(value):
+        raise ValueError("may hold only digits, spaces, +, -, ., / and brackets")
+    return value
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in annotations
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
+
+
+ClockTime = Annotated[time, PlainSerializer(_hhmm, return_type=str)]
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError("is not a known IANA time zone") from error
+    return value
+
+
+class Venue(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: Text(200)
+    address: Text(500) | None = None
+    phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
+
+
+class EventDay(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    number: int = Field(ge=1, le=366)
+    date: date
+    opens: ClockTime
+    closes: ClockTime
+    checkin_opens: ClockTime
+    checkin_closes: ClockTime
+
+    @model_validator(mode="after")
+    def _windows_run_forward(self) -> EventDay:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be before closes")
+        if self.checkin_opens >= self.checkin_closes:
+            raise ValueError("checkin_opens must be before checkin_closes")
+        return self
+
+
+class Event(BaseModel):
+    """The event document: what GET returns and PUT takes."""
+
+    # Clients PUT back what they GET; tolerating unknown keys keeps that working
+    # when the document grows.
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(pattern=EVENT_ID_PATTERN)
+    title: Text(300)
+    organisers: list[Text(200)] = Field(default_factory=list, max_length=20)
+    venue: Venue
+    timezone: Annotated[str, AfterValidator(_check_timezone)]
+    days: list[EventDay] = Field(min_length=1, max_length=60)
+    registration_open: bool = True
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
+
+    @field_validator("days")
+    @classmethod
+    def _days_in_order(cls, days: list[EventDay]) -> list[EventDay]:
+        for index, day in enumerate(days):
+            if day.number != index + 1:
+                raise ValueError("days must be numbered 1, 2, 3... in order")
+            if index and day.date <= days[index - 1].date:
+                raise ValueError("day dates must be distinct and ascending")
+        return days
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def day_on(self, on: date) -> EventDay | None:
+        return next((day for day in self.days if day.date == on), None)
+
+    @property
+    def dates(self) -> list[date]:
+        return [day.date for day in self.days]
+
+
+class Registration(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text(200)
+    email: Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
+    organisation: Text(200)
+    phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
+    job_title: Text(200) | None = None
+    gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
+    organisation_type: Literal[ORGANISATION_TYPES] | None = None  # type: ignore[valid-type]
+    days: list[date] | None = Field(default=None, max_length=60)
+    consent: Literal[True] = Field(
+        description="Must be true: the attendee agrees to the use of their personal data."
+    )
+
+    @property
+    def normalised_email(self) -> str:
+        return normalise_email(self.email)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class CheckinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+    attendee_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    scan_id: str = Field(pattern=SCAN_ID_PATTERN)
+    desk: Text(64) | None = None
+    scanned_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_attendee(self) -> CheckinRequest:
+        if (self.code is None) == (self.attendee_id is None):
+            raise ValueError("send exactly one of code or attendee_id")
+        return self
+
+
+class DeskTokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: Text(64)
+
+
+# --- parsing ----------------------------------------------------------------
+
+_FRIENDLY = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of this request",
+    "string_too_long": "is too long",
+    "string_too_short": "is too short",
+    "too_long": "has too many items",
+    "too_short": "has too few items",
+    "string_pattern_mismatch": "has an invalid format",
+    "literal_error": "is not one of the allowed values",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "datetime_parsing": "must be an ISO-8601 time with an offset",
+    "datetime_type": "must be an ISO-8601 time with an offset",
+    "datetime_from_date_parsing": "must be an ISO-8601 time with an offset",
+    "timezone_aware": "must include a UTC offset",
+    "time_parsing": "must be a time (HH:MM)",
+    "time_type": "must be a time (HH:MM)",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
+}
+
+
+def _field_message(error: dict) -> str:
+    if error["type"] == "value_error":
+        # Our own validators' messages: fixed text, never the input.
+        return str(error["ctx"]["error"])
+    if error["type"] == "literal_error" and error["loc"][-1:] == ("consent",):
+        return "must be true"
+    return _FRIENDLY.get(error["type"], "is invalid")
+
+
+def _field_name(loc: tuple) -> str:
+    # Models' own validators report at the root (empty loc) or at "days" etc.
+    parts = [str(part) for part in loc if not str(part).startswith("function-")]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(error: ValidationError) -> list[dict[str, str]]:
+    fields = []
+    for item in error.errors(include_input=False, include_url=False):
+        fields.append({"field": _field_name(item["loc"]), "message": _field_message(item)})
+    return fields
+
+
+def parse_json(raw: bytes | str | None) -> Any:
+    if not raw:
+        raise HadirError(400, "invalid_json", "The request body must be a JSON document.")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise HadirError(400, "invalid_json", "The request body is not valid JSON.") from error
+
+
+def parse_body(model: type[M], document: Any) -> M:
+    if not isinstance(document, dict):
+        raise validation_error(
+            [{"field": "body", "message": "must be a JSON object"}],
+        )
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise validation_error(validation_fields(error)) from None

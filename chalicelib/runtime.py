@@ -1,0 +1,27 @@
+"""Builds the services from settings: the only place clients are created."""
+
+from __future__ import annotations
+
+from chalicelib.clock import Clock, ShiftedClock, SystemClock
+from chalicelib.config import Settings
+from chalicelib.services import Hadir
+from chalicelib.store import Store
+
+
+def dynamodb_client(settings: Settings):
+    import boto3
+
+    return boto3.client(
+        "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint
+    )
+
+
+def build_hadir(settings: Settings, clock: Clock | None = None) -> Hadir:
+    if clock is None:
+        clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
+    return Hadir(
+        store=Store(dynamodb_client(settings), settings.table_name),
+        clock=clock,
+        badge_secret=settings.badge_secret,
+        organiser_token_hash=settings.organiser_token_hash,
+    )

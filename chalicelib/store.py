@@ -1,0 +1,708 @@
+"""The one module that speaks DynamoDB: key formats, expressions, transactions.
+
+It is handed a low-level DynamoDB client and a table name (tests hand it
+moto's); it never builds its own. Everything that must hold under concurrency
+is a condition DynamoDB checks at write time, never a read followed by a write:
+
+- email uniqueness: a lock item per (event, email hash), put if absent;
+- capacity and "registration open": conditions on the event item, which also
+  carries the counters, so a registration that is refused moves no count;
+- one check-in per attendee per day: `attribute_not_exists(checkins.<date>)`;
+- counters move in the same transaction as the change they count.
+
+Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
+
+    EVENT#<event>                     EVENT      the event document + counters
+    EVENT#<event>                     DESK#<id>  a desk token's public record
+    EVENT#<event>#EMAIL#<sha256>      EMAIL      email lock -> attendee id
+    EVENT#<event>#SCAN#<scan_id>      SCAN       scan log entry + stored answer
+    ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
+    TOKEN#<sha256 of token>           TOKEN      desk-token lookup for the authorizer
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from chalicelib.domain import ACTIVE, Attendee, Checkin
+from chalicelib.errors import HadirError
+from chalicelib.models import Event
+
+# The table's key schema and index, used by the local bootstrap, the tests and
+# the deployment template alike.
+TABLE_SCHEMA: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"}
+        for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+    ],
+    "KeySchema": [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": "gsi1",
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def create_table(client: Any, table_name: str) -> None:
+    client.create_table(TableName=table_name, **TABLE_SCHEMA)
+    client.get_waiter("table_exists").wait(TableName=table_name)
+
+
+# --- keys -------------------------------------------------------------------
+
+
+def _event_key(event_id: str) -> dict:
+    return {"pk": f"EVENT#{event_id}", "sk": "EVENT"}
+
+
+def _attendee_key(attendee_id: str) -> dict:
+    return {"pk": f"ATTENDEE#{attendee_id}", "sk": "ATTENDEE"}
+
+
+def _email_key(event_id: str, normalised_email: str) -> dict:
+    # Hashed so that an email address never appears in a key (keys end up in
+    # logs and metrics far more readily than attribute values).
+    digest = hashlib.sha256(normalised_email.encode()).hexdigest()
+    return {"pk": f"EVENT#{event_id}#EMAIL#{digest}", "sk": "EMAIL"}
+
+
+def _scan_key(event_id: str, scan_id: str) -> dict:
+    return {"pk": f"EVENT#{event_id}#SCAN#{scan_id}", "sk": "SCAN"}
+
+
+def _desk_token_key(event_id: str, token_id: str) -> dict:
+    return {"pk": f"EVENT#{event_id}", "sk": f"DESK#{token_id}"}
+
+
+def _token_lookup_key(token_hash: str) -> dict:
+    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def _registered_on(day: date) -> str:
+    return f"registered@{day.isoformat()}"
+
+
+def _checked_in_on(day: date) -> str:
+    return f"checked_in@{day.isoformat()}"
+
+
+# --- (de)serialising --------------------------------------------------------
+
+
+def _dump(item: dict) -> dict:
+    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+
+
+def _load(item: dict) -> dict:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _values(values: dict) -> dict:
+    return {key: _serializer.serialize(value) for key, value in values.items()}
+
+
+def _attendee_from_item(item: dict) -> Attendee:
+    return Attendee(
+        id=item["attendee_id"],
+        event_id=item["event_id"],
+        name=item["name"],
+        email=item["email"],
+        organisation=item["organisation"],
+        days=[date.fromisoformat(day) for day in item["days"]],
+        status=item["status"],
+        badge_serial=int(item["badge_serial"]),
+        registered_at=datetime.fromisoformat(item["registered_at"]),
+        source=item.get("source", "online"),
+        phone=item.get("phone"),
+        job_title=item.get("job_title"),
+        gender=item.get("gender"),
+        organisation_type=item.get("organisation_type"),
+        checkins={
+            date.fromisoformat(day): Checkin(
+                at=datetime.fromisoformat(record["at"]),
+                desk=record.get("desk"),
+                desk_token_id=record.get("desk_token_id"),
+                scan_id=record.get("scan_id"),
+            )
+            for day, record in item.get("checkins", {}).items()
+        },
+    )
+
+
+def _checkin_item(checkin: Checkin) -> dict:
+    return {
+        key: value
+        for key, value in {
+            "at": checkin.at.isoformat(),
+            "desk": checkin.desk,
+            "desk_token_id": checkin.desk_token_id,
+            "scan_id": checkin.scan_id,
+        }.items()
+        if value is not None
+    }
+
+
+# --- records the store returns ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    event: Event
+    revision: int
+    counters: dict[str, int]
+
+    def registered(self) -> int:
+        return self.counters.get("registered", 0)
+
+    def registered_on(self, day: date) -> int:
+        return self.counters.get(_registered_on(day), 0)
+
+    def checked_in_on(self, day: date) -> int:
+        return self.counters.get(_checked_in_on(day), 0)
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    status: int
+    body: dict
+
+
+@dataclass(frozen=True)
+class StaffToken:
+    token_id: str
+    event_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DeskTokenRecord:
+    id: str
+    label: str
+    created_at: str
+    revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class ScanEntry:
+    """One scan attempt, for the scan log and for replaying its answer."""
+
+    event_id: str
+    scan_id: str
+    received_at: str
+    scanned_at: str
+    desk: str | None
+    desk_token_id: str | None
+    result: str | None
+    error_code: str | None
+    attendee_id: str | None
+    status: int
+    body: dict
+
+    def item(self) -> dict:
+        return {
+            **_scan_key(self.event_id, self.scan_id),
+            "gsi1pk": f"EVENT#{self.event_id}#SCANS",
+            "gsi1sk": f"{self.received_at}#{self.scan_id}",
+            "scan_id": self.scan_id,
+            "received_at": self.received_at,
+            "scanned_at": self.scanned_at,
+            "desk": self.desk,
+            "desk_token_id": self.desk_token_id,
+            "result": self.result,
+            "error_code": self.error_code,
+            "attendee_id": self.attendee_id,
+            "status": self.status,
+            # Stored as text: the answer is replayed byte-for-byte in meaning,
+            # and DynamoDB maps would turn its numbers into Decimals.
+            "response": json.dumps(self.body, separators=(",", ":")),
+        }
+
+
+class Conflict(Exception):
+    """A transaction lost a race or met a stale read; the caller re-reads."""
+
+
+# --- the store --------------------------------------------------------------
+
+
+class Store:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    # events ------------------------------------------------------------------
+
+    def get_event(self, event_id: str) -> EventRecord | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=_dump(_event_key(event_id)), ConsistentRead=True
+        )
+        return _event_record(response.get("Item"))
+
+    def put_event(self, event: Event, now: datetime) -> bool:
+        """Create or replace the event document; counters are kept. True if created."""
+        document = event.model_dump(mode="json")
+        names = {"#doc": "doc", "#open": "registration_open", "#capacity": "capacity"}
+        values = {
+            ":doc": document,
+            ":open": event.registration_open,
+            ":now": now.isoformat(),
+            ":one": 1,
+            ":zero": 0,
+        }
+        update = (
+            "SET #doc = :doc, #open = :open, updated_at = :now,"
+            " created_at = if_not_exists(created_at, :now),"
+            " registered = if_not_exists(registered, :zero)"
+        )
+        if event.capacity is None:
+            update += " REMOVE #capacity"
+        else:
+            update = update.replace("SET ", "SET #capacity = :capacity, ", 1)
+            values[":capacity"] = event.capacity
+        update += " ADD revision :one"
+        response = self._client.update_item(
+            TableName=self._table,
+            Key=_dump(_event_key(event.id)),
+            UpdateExpression=update,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=_values(values),
+            ReturnValues="UPDATED_OLD",
+        )
+        return "doc" not in response.get("Attributes", {})
+
+    # registration ------------------------------------------------------------
+
+    def register(self, record: EventRecord, attendee: Attendee, normalised_email: str) -> None:
+        """Write a registration, its email lock and its counts, or none of them.
+
+        Raises HadirError for already_registered, event_full, registration_closed
+        and event_not_found; Conflict when the event changed since `record` was read.
+        """
+        event_id = record.event.id
+        counts = ["registered = registered + :one"] + [
+            f"#reg{index} = if_not_exists(#reg{index}, :zero) + :one"
+            for index, _ in enumerate(attendee.days)
+        ]
+        names = {f"#reg{index}": _registered_on(day) for index, day in enumerate(attendee.days)}
+        names.update({"#open": "registration_open", "#capacity": "capacity"})
+        try:
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_event_key(event_id)),
+                            "UpdateExpression": "SET " + ", ".join(counts),
+                            "ConditionExpression": "revision = :revision AND #open = :true"
+                            " AND (attribute_not_exists(#capacity) OR registered < #capacity)",
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": _values(
+                                {
+                                    ":one": 1,
+                                    ":zero": 0,
+                                    ":true": True,
+                                    ":revision": record.revision,
+                                }
+                            ),
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _dump(
+                                {
+                                    **_email_key(event_id, normalised_email),
+                                    "attendee_id": attendee.id,
+                                }
+                            ),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _dump(_attendee_item(attendee)),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except _Cancelled as cancelled:
+            event_reason, email_reason, _ = cancelled.reasons
+            if email_reason.get("Code") == "ConditionalCheckFailed":
+                raise HadirError(
+                    409, "already_registered", "This email address is already registered."
+                ) from None
+            if event_reason.get("Code") == "ConditionalCheckFailed":
+                _raise_registration_refusal(record, event_reason.get("Item"))
+            raise Conflict() from None
+
+    def get_attendee(self, attendee_id: str) -> Attendee | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=_dump(_attendee_key(attendee_id)), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _attendee_from_item(_load(item)) if item else None
+
+    # check-in ----------------------------------------------------------------
+
+    def load_for_checkin(
+        self, event_id: str, attendee_id: str | None, scan_id: str
+    ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None]:
+        """The event, the attendee and any earlier answer to this scan_id: one request."""
+        keys = [_event_key(event_id), _scan_key(event_id, scan_id)]
+        if attendee_id is not None:
+            keys.append(_attendee_key(attendee_id))
+        items = self._batch_get(keys)
+        event = _event_record(items.get(("EVENT#" + event_id, "EVENT")))
+        scan = items.get(tuple(_scan_key(event_id, scan_id).values()))
+        attendee = items.get(tuple(_attendee_key(attendee_id).values())) if attendee_id else None
+        return (
+            event,
+            _attendee_from_item(_load(attendee)) if attendee else None,
+            _scan_record(scan),
+        )
+
+    def check_in(
+        self,
+        record: EventRecord,
+        attendee: Attendee,
+        day: date,
+        checkin: Checkin,
+        presented_serial: int | None,
+        scan: ScanEntry,
+    ) -> None:
+        """Record a check-in, its counts and its scan-log entry in one transaction.
+
+        `attendee` is the state the decision was made on; the write succeeds only
+        if that is still the state (same serial, still active, same number of
+        check-ins, none yet that day). Raises `ScanReplayed` if another request
+        with the same scan_id won, `StaleAttendee` (with the fresh attendee) if
+        the attendee changed, `Conflict` if the event changed.
+        """
+        seen = len(attendee.checkins)
+        counter_names = {"#day": _checked_in_on(day)}
+        counter_updates = ["#day :one"]
+        if seen == 0:
+            counter_updates.append("attended_any :one")
+        if seen + 1 == len(record.event.days):
+            counter_updates.append("attended_all_days :one")
+        condition = (
+            "attribute_exists(pk) AND #status = :active AND checkin_count = :seen"
+            " AND attribute_not_exists(checkins.#date)"
+        )
+        values: dict[str, Any] = {
+            ":active": ACTIVE,
+            ":seen": seen,
+            ":one": 1,
+            ":checkin": _checkin_item(checkin),
+        }
+        if presented_serial is not None:
+            condition += " AND badge_serial = :serial"
+            values[":serial"] = presented_serial
+        try:
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_attendee_key(attendee.id)),
+                            "UpdateExpression": "SET checkins.#date = :checkin"
+                            " ADD checkin_count :one",
+                            "ConditionExpression": condition,
+                            "ExpressionAttributeNames": {
+                                "#status": "status",
+                                "#date": day.isoformat(),
+                            },
+                            "ExpressionAttributeValues": _values(values),
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_event_key(record.event.id)),
+                            "UpdateExpression": "ADD " + ", ".join(counter_updates),
+                            "ConditionExpression": "revision = :revision",
+                            "ExpressionAttributeNames": counter_names,
+                            "ExpressionAttributeValues": _values(
+                                {":one": 1, ":revision": record.revision}
+                            ),
+                        }
+                    },
+                    self._put_scan_operation(scan),
+                ]
+            )
+        except _Cancelled as cancelled:
+            attendee_reason, event_reason, scan_reason = cancelled.reasons
+            if scan_reason.get("Code") == "ConditionalCheckFailed":
+                raise ScanReplayed() from None
+            if attendee_reason.get("Code") == "ConditionalCheckFailed":
+                item = attendee_reason.get("Item")
+                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            raise Conflict() from None
+
+    def log_scan(self, scan: ScanEntry) -> None:
+        """Record a scan that changed nothing. Raises ScanReplayed if its id is taken."""
+        try:
+            self._client.put_item(**self._put_scan_operation(scan)["Put"])
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ScanReplayed() from None
+            raise
+
+    def get_scan(self, event_id: str, scan_id: str) -> ScanRecord | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=_dump(_scan_key(event_id, scan_id)), ConsistentRead=True
+        )
+        return _scan_record(response.get("Item"))
+
+    def _put_scan_operation(self, scan: ScanEntry) -> dict:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": _dump(scan.item()),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    # desk tokens -------------------------------------------------------------
+
+    def create_desk_token(
+        self, event_id: str, token_id: str, label: str, token_hash: str, created_at: str
+    ) -> None:
+        self._transact(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _dump(
+                            {
+                                **_desk_token_key(event_id, token_id),
+                                "token_id": token_id,
+                                "label": label,
+                                "created_at": created_at,
+                                "token_hash": token_hash,
+                            }
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _dump(
+                            {
+                                **_token_lookup_key(token_hash),
+                                "token_id": token_id,
+                                "event_id": event_id,
+                                "label": label,
+                            }
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+
+    def list_desk_tokens(self, event_id: str) -> list[DeskTokenRecord]:
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=_values({":pk": f"EVENT#{event_id}", ":prefix": "DESK#"}),
+        )
+        records = [
+            DeskTokenRecord(
+                id=item["token_id"],
+                label=item["label"],
+                created_at=item["created_at"],
+                revoked_at=item.get("revoked_at"),
+            )
+            for item in items
+        ]
+        return sorted(records, key=lambda record: (record.created_at, record.id))
+
+    def revoke_desk_token(self, event_id: str, token_id: str, revoked_at: str) -> bool:
+        """Revoke a desk token; False if the event has no such token.
+
+        Revoking twice is harmless: the second call changes nothing.
+        """
+        response = self._client.get_item(
+            TableName=self._table,
+            Key=_dump(_desk_token_key(event_id, token_id)),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        if item is None:
+            return False
+        token_hash = _load(item)["token_hash"]
+        try:
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_desk_token_key(event_id, token_id)),
+                            "UpdateExpression": "SET revoked_at = :at",
+                            "ConditionExpression": "attribute_not_exists(revoked_at)",
+                            "ExpressionAttributeValues": _values({":at": revoked_at}),
+                        }
+                    },
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": _dump(_token_lookup_key(token_hash)),
+                        }
+                    },
+                ]
+            )
+        except _Cancelled:
+            pass  # already revoked
+        return True
+
+    def find_desk_token(self, token_hash: str) -> StaffToken | None:
+        response = self._client.get_item(
+            TableName=self._table, Key=_dump(_token_lookup_key(token_hash)), ConsistentRead=True
+        )
+        item = response.get("Item")
+        if not item:
+            return None
+        item = _load(item)
+        return StaffToken(token_id=item["token_id"], event_id=item["event_id"], label=item["label"])
+
+    # plumbing ----------------------------------------------------------------
+
+    def _transact(self, operations: list[dict]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=operations)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = error.response.get("CancellationReasons") or [{}] * len(operations)
+                raise _Cancelled(reasons) from None
+            raise
+
+    def _batch_get(self, keys: Iterable[dict]) -> dict[tuple[str, str], dict]:
+        pending = [_dump(key) for key in keys]
+        found: dict[tuple[str, str], dict] = {}
+        # BatchGetItem may hand some keys back unprocessed under load; ask again.
+        for _ in range(10):
+            response = self._client.batch_get_item(
+                RequestItems={self._table: {"Keys": pending, "ConsistentRead": True}}
+            )
+            for item in response.get("Responses", {}).get(self._table, []):
+                found[(item["pk"]["S"], item["sk"]["S"])] = item
+            pending = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+            if not pending:
+                return found
+        raise Conflict()
+
+    def _query(self, **kwargs: Any) -> list[dict]:
+        items: list[dict] = []
+        start: dict | None = None
+        while True:
+            page = self._client.query(
+                TableName=self._table,
+                ConsistentRead=True,
+                **kwargs,
+                **({"ExclusiveStartKey": start} if start else {}),
+            )
+            items.extend(_load(item) for item in page.get("Items", []))
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return items
+
+
+class _Cancelled(Exception):
+    def __init__(self, reasons: list[dict]) -> None:
+        super().__init__("transaction cancelled")
+        self.reasons = reasons
+
+
+class ScanReplayed(Exception):
+    """Another request with this scan_id was recorded first."""
+
+
+class StaleAttendee(Exception):
+    def __init__(self, attendee: Attendee | None) -> None:
+        super().__init__("attendee changed")
+        self.attendee = attendee
+
+
+def _attendee_item(attendee: Attendee) -> dict:
+    return {
+        **_attendee_key(attendee.id),
+        "gsi1pk": f"EVENT#{attendee.event_id}#ATTENDEES",
+        "gsi1sk": f"{attendee.name.casefold()}#{attendee.id}",
+        "attendee_id": attendee.id,
+        "event_id": attendee.event_id,
+        "name": attendee.name,
+        "email": attendee.email,
+        "organisation": attendee.organisation,
+        "phone": attendee.phone,
+        "job_title": attendee.job_title,
+        "gender": attendee.gender,
+        "organisation_type": attendee.organisation_type,
+        "days": [day.isoformat() for day in attendee.days],
+        "status": attendee.status,
+        "badge_serial": attendee.badge_serial,
+        "registered_at": attendee.registered_at.isoformat(),
+        "source": attendee.source,
+        "checkins": {day.isoformat(): _checkin_item(c) for day, c in attendee.checkins.items()},
+        "checkin_count": len(attendee.checkins),
+    }
+
+
+def _event_record(item: dict | None) -> EventRecord | None:
+    if not item:
+        return None
+    data = _load(item)
+    counters = {
+        key: int(value)
+        for key, value in data.items()
+        if key in ("registered", "attended_any", "attended_all_days")
+        or key.startswith(("registered@", "checked_in@"))
+    }
+    return EventRecord(
+        event=Event.model_validate(data["doc"]),
+        revision=int(data["revision"]),
+        counters=counters,
+    )
+
+
+def _scan_record(item: dict | None) -> ScanRecord | None:
+    if not item:
+        return None
+    data = _load(item)
+    return ScanRecord(status=int(data["status"]), body=json.loads(data["response"]))
+
+
+def _raise_registration_refusal(record: EventRecord, item: dict | None) -> None:
+    if item is None:
+        raise HadirError(404, "event_not_found", "There is no event with that id.")
+    current = _load(item)
+    if int(current.get("revision", 0)) != record.revision:
+        raise Conflict()
+    if not current.get("registration_open", False):
+        raise HadirError(409, "registration_closed", "Registration for this event is closed.")
+    raise HadirError(409, "event_full", "This event is full.")
