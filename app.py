@@ -7,12 +7,21 @@ The contract is ../shared/API.md; the OpenAPI document served at
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from chalice import AuthResponse, Chalice, Response
+from chalice.app import Request
 
 from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
 from chalicelib.errors import HadirError, validation_error
-from chalicelib.models import CheckinRequest, DeskTokenRequest, Event, Registration, parse_body, parse_json
+from chalicelib.models import (
+    CheckinRequest,
+    DeskTokenRequest,
+    Event,
+    Registration,
+    parse_body,
+    parse_json,
+)
 from chalicelib.services import Hadir
 
 app = Chalice(app_name="hadir")
@@ -20,6 +29,10 @@ app.log.setLevel(logging.INFO)
 app.api.binary_types = ["image/png", "application/pdf"]
 
 _hadir: Hadir | None = None
+# The request being handled. Chalice keeps one `app.current_request` per app,
+# which `chalice local` (a threaded server) shares between concurrent requests;
+# the middleware records each request here, per thread, instead.
+_request: ContextVar[Request] = ContextVar("request")
 
 
 def hadir() -> Hadir:
@@ -62,6 +75,7 @@ def _envelope(status: int, body: dict, headers: dict | None = None) -> Response:
 
 @app.middleware("http")
 def contract_errors(event, get_response):
+    _request.set(event)
     try:
         response = get_response(event)
     except HadirError as error:
@@ -96,13 +110,12 @@ def staff_token(auth_request):
 
 
 def staff(role: str, event_id: str | None = None) -> Staff:
-    context = app.current_request.context.get("authorizer")
+    context = _request.get().context.get("authorizer")
     return require(Staff.from_context(context), role, event_id)
 
 
 def body(model):
-    request = app.current_request
-    return parse_body(model, parse_json(request.raw_body))
+    return parse_body(model, parse_json(_request.get().raw_body))
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -142,9 +155,7 @@ def put_event(event_id):
     staff(ORGANISER)
     event = body(Event)
     if event.id != event_id:
-        raise validation_error(
-            [{"field": "id", "message": "must match the event id in the path"}]
-        )
+        raise validation_error([{"field": "id", "message": "must match the event id in the path"}])
     created = hadir().put_event(event)
     return json_response(event_json(event), 201 if created else 200)
 
@@ -207,9 +218,7 @@ def list_desk_tokens(event_id):
     return json_response(hadir().list_desk_tokens(event_id))
 
 
-@app.route(
-    "/events/{event_id}/desk-tokens/{token_id}", methods=["DELETE"], authorizer=staff_token
-)
+@app.route("/events/{event_id}/desk-tokens/{token_id}", methods=["DELETE"], authorizer=staff_token)
 def revoke_desk_token(event_id, token_id):
     staff(ORGANISER)
     hadir().revoke_desk_token(event_id, token_id)

@@ -55,11 +55,7 @@ def issue_code(secret: bytes, attendee_id: str, serial: int) -> str:
         raise ValueError("not an attendee id")
     if not 0 <= serial <= MAX_SERIAL:
         raise ValueError("serial out of range")
-    payload = (
-        bytes([_VERSION])
-        + base64.b32decode(attendee_id.upper())
-        + serial.to_bytes(2, "big")
-    )
+    payload = bytes([_VERSION]) + base64.b32decode(attendee_id.upper()) + serial.to_bytes(2, "big")
     return base64.b32encode(payload + _tag(secret, payload)).decode()
 
 

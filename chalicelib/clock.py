@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -20,17 +19,18 @@ class SystemClock:
 
 @dataclass
 class ShiftedClock:
-    """Starts at `start` and runs on in real time: rehearsals of past events.
+    """Reads `start` at the real instant `anchor` and runs on in real time.
 
-    Uses a monotonic base so that a wall-clock adjustment on the host does not
-    make the rehearsal jump.
+    For rehearsing past events. The anchor is fixed by whoever configures the
+    clock (the local runner passes its own start time), so every process of a
+    run agrees on the time whenever it happened to build its clock.
     """
 
     start: datetime
-    _base: float = field(default_factory=time.monotonic)
+    anchor: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=time.monotonic() - self._base)
+        return self.start + (datetime.now(UTC) - self.anchor)
 
 
 @dataclass

@@ -30,6 +30,7 @@ class Settings:
     badge_secret: bytes
     organiser_token_hash: str
     clock_start: datetime | None
+    clock_anchor: datetime | None
 
 
 def _secret(env: Mapping[str, str], name: str, ssm: Callable[[], Any]) -> str:
@@ -43,20 +44,25 @@ def _secret(env: Mapping[str, str], name: str, ssm: Callable[[], Any]) -> str:
     raise ConfigurationError(f"Set HADIR_{name} or HADIR_{name}_PARAM.")
 
 
+def parse_instant(env: Mapping[str, str], name: str) -> datetime | None:
+    if not env.get(name):
+        return None
+    try:
+        instant = datetime.fromisoformat(env[name])
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be an ISO-8601 instant.") from error
+    if instant.tzinfo is None:
+        raise ConfigurationError(f"{name} needs a UTC offset.")
+    return instant
+
+
 def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
     stage = env.get("HADIR_STAGE", "local")
-    clock_start = None
-    if env.get("HADIR_CLOCK_START"):
-        if stage not in REHEARSAL_STAGES:
-            raise ConfigurationError(
-                f"HADIR_CLOCK_START is for rehearsals only; stage {stage!r} refuses it."
-            )
-        try:
-            clock_start = datetime.fromisoformat(env["HADIR_CLOCK_START"])
-        except ValueError as error:
-            raise ConfigurationError("HADIR_CLOCK_START must be an ISO-8601 instant.") from error
-        if clock_start.tzinfo is None:
-            raise ConfigurationError("HADIR_CLOCK_START needs a UTC offset.")
+    clock_start = parse_instant(env, "HADIR_CLOCK_START")
+    if clock_start is not None and stage not in REHEARSAL_STAGES:
+        raise ConfigurationError(
+            f"HADIR_CLOCK_START is for rehearsals only; stage {stage!r} refuses it."
+        )
     organiser_hash = _secret(env, "ORGANISER_TOKEN_SHA256", ssm).strip().lower()
     if len(organiser_hash) != 64:
         raise ConfigurationError("The organiser token hash must be 64 hex characters (SHA-256).")
@@ -71,6 +77,8 @@ def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
         badge_secret=badge_secret,
         organiser_token_hash=organiser_hash,
         clock_start=clock_start,
+        # The real instant at which the rehearsal clock read HADIR_CLOCK_START.
+        clock_anchor=parse_instant(env, "HADIR_CLOCK_ANCHOR"),
     )
 
 

@@ -16,9 +16,17 @@ def dynamodb_client(settings: Settings):
     )
 
 
+def rehearsal_or_system_clock(settings: Settings) -> Clock:
+    if settings.clock_start is None:
+        return SystemClock()
+    if settings.clock_anchor is None:
+        return ShiftedClock(settings.clock_start)
+    return ShiftedClock(settings.clock_start, settings.clock_anchor)
+
+
 def build_hadir(settings: Settings, clock: Clock | None = None) -> Hadir:
     if clock is None:
-        clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
+        clock = rehearsal_or_system_clock(settings)
     return Hadir(
         store=Store(dynamodb_client(settings), settings.table_name),
         clock=clock,

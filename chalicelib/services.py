@@ -12,7 +12,7 @@ from datetime import datetime
 
 from chalicelib import presenters
 from chalicelib.auth import DESK, ORGANISER, Staff, hash_token, is_organiser_token, new_desk_token
-from chalicelib.badges import issue_code, is_attendee_id, new_attendee_id, verify_code
+from chalicelib.badges import is_attendee_id, issue_code, new_attendee_id, verify_code
 from chalicelib.clock import Clock
 from chalicelib.domain import (
     ACTIVE,
@@ -21,7 +21,6 @@ from chalicelib.domain import (
     CheckinContext,
     check_scan_time,
     decide_checkin,
-    local_date,
     registration_days,
     utc_iso,
 )
@@ -47,6 +46,47 @@ class Answer:
 
     status: int
     body: dict
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One scan attempt as it arrived: what its log entry and check-in record."""
+
+    event_id: str
+    scan_id: str
+    desk: str | None
+    desk_token_id: str | None
+    received_at: datetime
+    scanned_at: datetime
+
+    def checkin(self) -> Checkin:
+        return Checkin(
+            at=self.scanned_at,
+            desk=self.desk,
+            desk_token_id=self.desk_token_id,
+            scan_id=self.scan_id,
+        )
+
+    def entry(
+        self,
+        attendee: Attendee | None,
+        answer: Answer,
+        result: str | None = None,
+        error_code: str | None = None,
+    ) -> ScanEntry:
+        return ScanEntry(
+            event_id=self.event_id,
+            scan_id=self.scan_id,
+            received_at=utc_iso(self.received_at),
+            scanned_at=utc_iso(self.scanned_at),
+            desk=self.desk,
+            desk_token_id=self.desk_token_id,
+            result=result,
+            error_code=error_code,
+            attendee_id=attendee.id if attendee else None,
+            status=answer.status,
+            body=answer.body,
+        )
 
 
 def _busy() -> HadirError:
@@ -179,8 +219,14 @@ class Hadir:
             presented_serial = ref.serial if ref else None
         else:
             attendee_id = request.attendee_id if is_attendee_id(request.attendee_id) else None
-        desk = request.desk or staff.label
-
+        scan = _Scan(
+            event_id=event_id,
+            scan_id=request.scan_id,
+            desk=request.desk or staff.label,
+            desk_token_id=staff.token_id,
+            received_at=now,
+            scanned_at=scanned_at,
+        )
         for _ in range(MAX_ATTEMPTS):
             record, attendee, replay = self.store.load_for_checkin(
                 event_id, attendee_id, request.scan_id
@@ -189,59 +235,54 @@ class Hadir:
                 raise event_not_found()
             if replay is not None:
                 return Answer(replay.status, replay.body)
+            try:
+                return self._decide_and_record(record, attendee, presented_serial, scan)
+            except Conflict:
+                continue  # the event document changed under us: read it again
+        raise _busy()
 
-            def log_entry(answer: Answer, result: str | None, error_code: str | None) -> ScanEntry:
-                return ScanEntry(
-                    event_id=event_id,
-                    scan_id=request.scan_id,
-                    received_at=utc_iso(now),
-                    scanned_at=utc_iso(scanned_at),
-                    desk=desk,
-                    desk_token_id=staff.token_id,
-                    result=result,
-                    error_code=error_code,
-                    attendee_id=attendee.id if attendee else None,
-                    status=answer.status,
-                    body=answer.body,
-                )
-
-            # A stale read of the attendee is answered by deciding again on the
-            # state the failed write handed back, without another read.
-            while True:
-                context = CheckinContext(record.event, attendee, presented_serial, scanned_at)
-                try:
-                    decision = decide_checkin(context)
-                except HadirError as refusal:
-                    answer = Answer(refusal.status, refusal.body())
-                    return self._log_unchanged(log_entry(answer, None, refusal.code))
-                if decision.existing is not None:
-                    body = presenters.checkin_json(
-                        record.event, attendee, decision.day, decision.existing,
-                        "already_checked_in",
-                    )
-                    answer = Answer(200, body)
-                    return self._log_unchanged(log_entry(answer, "already_checked_in", None))
-                checkin = Checkin(
-                    at=scanned_at, desk=desk, desk_token_id=staff.token_id,
-                    scan_id=request.scan_id,
-                )
+    def _decide_and_record(
+        self,
+        record: EventRecord,
+        attendee: Attendee | None,
+        presented_serial: int | None,
+        scan: _Scan,
+    ) -> Answer:
+        event = record.event
+        for _ in range(MAX_ATTEMPTS):
+            context = CheckinContext(event, attendee, presented_serial, scan.scanned_at)
+            try:
+                decision = decide_checkin(context)
+            except HadirError as refusal:
+                answer = Answer(refusal.status, refusal.body())
+                return self._log_unchanged(scan.entry(attendee, answer, error_code=refusal.code))
+            if decision.existing is not None:
+                result = "already_checked_in"
                 body = presenters.checkin_json(
-                    record.event, attendee, decision.day, checkin, "checked_in"
+                    event, attendee, decision.day, decision.existing, result
                 )
-                answer = Answer(201, body)
-                try:
-                    self.store.check_in(
-                        record, attendee, decision.day.date, checkin, presented_serial,
-                        log_entry(answer, "checked_in", None),
-                    )
-                except ScanReplayed:
-                    return self._replayed(event_id, request.scan_id)
-                except StaleAttendee as stale:
-                    attendee = stale.attendee
-                    continue
-                except Conflict:
-                    break
-                return answer
+                return self._log_unchanged(scan.entry(attendee, Answer(200, body), result=result))
+            checkin = scan.checkin()
+            body = presenters.checkin_json(event, attendee, decision.day, checkin, "checked_in")
+            answer = Answer(201, body)
+            try:
+                self.store.check_in(
+                    record,
+                    attendee,
+                    decision.day.date,
+                    checkin,
+                    presented_serial,
+                    scan.entry(attendee, answer, result="checked_in"),
+                )
+            except ScanReplayed:
+                return self._replayed(scan.event_id, scan.scan_id)
+            except StaleAttendee as stale:
+                # Someone else changed this attendee first (most often: another
+                # desk checked them in). Decide again on the state the failed
+                # write handed back, without another read.
+                attendee = stale.attendee
+                continue
+            return answer
         raise _busy()
 
     def _log_unchanged(self, entry: ScanEntry) -> Answer:
@@ -283,8 +324,6 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         if not self.store.revoke_desk_token(event_id, token_id, utc_iso(self.clock.now())):
-            raise HadirError(404, "desk_token_not_found", "This event has no desk token with that id.")
-
-
-def event_day_of(event: Event, instant: datetime) -> str:
-    return local_date(event, instant).isoformat()
+            raise HadirError(
+                404, "desk_token_not_found", "This event has no desk token with that id."
+            )

@@ -22,6 +22,7 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -40,8 +41,7 @@ from chalicelib.models import Event
 # the deployment template alike.
 TABLE_SCHEMA: dict[str, Any] = {
     "AttributeDefinitions": [
-        {"AttributeName": name, "AttributeType": "S"}
-        for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
     ],
     "KeySchema": [
         {"AttributeName": "pk", "KeyType": "HASH"},
@@ -456,7 +456,7 @@ class Store:
                 ]
             )
         except _Cancelled as cancelled:
-            attendee_reason, event_reason, scan_reason = cancelled.reasons
+            attendee_reason, _, scan_reason = cancelled.reasons
             if scan_reason.get("Code") == "ConditionalCheckFailed":
                 raise ScanReplayed() from None
             if attendee_reason.get("Code") == "ConditionalCheckFailed":
@@ -557,7 +557,7 @@ class Store:
         if item is None:
             return False
         token_hash = _load(item)["token_hash"]
-        try:
+        with contextlib.suppress(_Cancelled):  # already revoked: nothing to do
             self._transact(
                 [
                     {
@@ -577,8 +577,6 @@ class Store:
                     },
                 ]
             )
-        except _Cancelled:
-            pass  # already revoked
         return True
 
     def find_desk_token(self, token_hash: str) -> StaffToken | None:

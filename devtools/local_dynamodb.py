@@ -34,8 +34,11 @@ def serialise_moto_dynamodb() -> None:
 
 def start_server(host: str = "127.0.0.1", port: int = 0):
     """Start moto's server in this process; returns it and its endpoint URL."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     serialise_moto_dynamodb()
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()

@@ -20,13 +20,13 @@ os.environ.update(
     AWS_DEFAULT_REGION="ap-southeast-3",
 )
 
-import app as app_module  # noqa: E402
-from chalicelib.auth import hash_token  # noqa: E402
-from chalicelib.clock import FixedClock  # noqa: E402
-from chalicelib.seed import WORKSHOP_ID, seed_events  # noqa: E402
-from chalicelib.services import Hadir  # noqa: E402
-from chalicelib.store import Store, create_table  # noqa: E402
-from devtools.local_dynamodb import serialise_moto_dynamodb  # noqa: E402
+import app as app_module
+from chalicelib.auth import hash_token
+from chalicelib.clock import FixedClock
+from chalicelib.seed import WORKSHOP_ID, seed_events
+from chalicelib.services import Hadir
+from chalicelib.store import Store, create_table
+from devtools.local_dynamodb import serialise_moto_dynamodb
 
 ORGANISER_TOKEN = "organiser-token-for-tests-only"
 BADGE_SECRET = b"badge-secret-for-tests-only-0123456789"
