@@ -1,0 +1,172 @@
+"""`make run`'s own stack, over real HTTP: moto's server plus chalice local.
+
+Started once for this module through the same entry point `make run` uses, so
+a broken local run fails here rather than in front of an organiser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKSHOP = "socmed-conservation-2016"
+TOKEN = "stack-test-organiser-token"
+READY_SECONDS = 120
+
+pytestmark = pytest.mark.stack
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, base: str, process: subprocess.Popen, lines: queue.Queue):
+        self.base = base
+        self.process = process
+        self.lines = lines
+
+    def call(self, method, path, body=None, token=None, accept="application/json"):
+        headers = {"Accept": accept}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.base + path, data, headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def json(self, method, path, body=None, token=None):
+        status, _, raw = self.call(method, path, body, token)
+        return status, json.loads(raw) if raw else None
+
+
+@pytest.fixture(scope="module")
+def stack():
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "HADIR_ORGANISER_TOKEN": TOKEN,
+        # 09:00 in Jakarta on day 1: the workshop replayed.
+        "HADIR_CLOCK_START": "2016-11-29T09:00:00+07:00",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devtools.run_local"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+
+    def pump():
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen = []
+    try:
+        while True:
+            line = lines.get(timeout=READY_SECONDS)
+            if line is None:
+                pytest.fail("make run's stack exited early:\n" + "".join(seen))
+            seen.append(line)
+            if "Hadir is serving on" in line:
+                break
+        yield Stack(f"http://127.0.0.1:{port}", process, lines)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_the_local_stack_serves_the_seeded_workshop(stack):
+    status, body = stack.json("GET", "/health")
+    assert (status, body) == (200, {"status": "ok"})
+    status, event = stack.json("GET", f"/events/{WORKSHOP}")
+    assert status == 200
+    assert event["venue"]["name"] == "Hotel Grand Cemara"
+    assert [day["date"] for day in event["days"]] == ["2016-11-29", "2016-11-30"]
+
+
+def test_register_scan_and_count_over_http(stack):
+    status, registration = stack.json(
+        "POST",
+        f"/events/{WORKSHOP}/registrations",
+        {"name": "Dewi", "email": "dewi@example.org", "organisation": "AJI", "consent": True},
+    )
+    assert status == 201, registration
+    code = registration["badge"]["code"]
+
+    status, headers, png = stack.call("GET", f"/badges/{code}/qr.png", accept="image/png")
+    assert status == 200
+    assert headers["Content-Type"] == "image/png"
+    assert png.startswith(b"\x89PNG")
+
+    status, desk = stack.json(
+        "POST", f"/events/{WORKSHOP}/desk-tokens", {"label": "Pintu 1"}, TOKEN
+    )
+    assert status == 201
+
+    # Two dozen desks at once, through chalice local's threads and moto's server.
+    def scan(index):
+        return stack.json(
+            "POST",
+            f"/events/{WORKSHOP}/checkins",
+            {"code": code, "scan_id": f"stack-scan-{index:03d}", "desk": f"Desk {index}"},
+            desk["token"],
+        )
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(scan, range(24)))
+    assert sorted(status for status, _ in answers) == [200] * 23 + [201]
+    assert len({body["desk"] for _, body in answers}) == 1
+    # The rehearsal clock put the scans on the workshop's first morning.
+    assert {body["day"]["date"] for _, body in answers} == {"2016-11-29"}
+
+    status, attendance = stack.json("GET", f"/events/{WORKSHOP}/attendance", token=TOKEN)
+    assert status == 200
+    assert attendance["registered"] == 1
+    assert attendance["days"][0]["checked_in"] == 1
+    assert attendance["attended_any"] == 1
+
+
+def test_staff_routes_refuse_strangers_over_http(stack):
+    status, _, _ = stack.call("GET", f"/events/{WORKSHOP}/attendance")
+    assert status == 401
+    status, body = stack.json("GET", f"/events/{WORKSHOP}/attendance", token="wrong")
+    assert status == 401
+    assert body["error"]["code"] == "unauthorized"
+
+
+def test_ctrl_c_stops_everything(stack):
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=30) == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", int(stack.base.rsplit(":", 1)[1])), timeout=2)
