@@ -20,13 +20,15 @@ from chalicelib.models import (
     Event,
     Registration,
     parse_body,
-    parse_json,
 )
 from chalicelib.services import Hadir
 
 app = Chalice(app_name="hadir")
 app.log.setLevel(logging.INFO)
-app.api.binary_types = ["image/png", "application/pdf"]
+# Responses of these types are binary. API Gateway (and Chalice, which mimics
+# it) hands them back only to requests whose Accept header names them: browsers
+# do ("image/*", "*/*"); a scripted client must send "Accept: image/png".
+app.api.binary_types = ["image/png", "image/*", "application/pdf"]
 
 _hadir: Hadir | None = None
 # The request being handled. Chalice keeps one `app.current_request` per app,
@@ -55,7 +57,9 @@ def use_hadir(services: Hadir | None) -> None:
 # --- errors: mapped once, here ----------------------------------------------
 
 _CHALICE_ERRORS = {
-    400: ("bad_request", "The request could not be understood."),
+    # The one 400 Chalice makes itself: a binary response the request's Accept
+    # header does not name.
+    400: ("bad_request", "Send an Accept header that names this response's type, e.g. image/png."),
     403: ("forbidden", "This token may not do that."),
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that method."),
@@ -115,7 +119,7 @@ def staff(role: str, event_id: str | None = None) -> Staff:
 
 
 def body(model):
-    return parse_body(model, parse_json(_request.get().raw_body))
+    return parse_body(model, _request.get().raw_body)
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:

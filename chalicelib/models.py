@@ -6,7 +6,6 @@ turns pydantic's errors into the contract's 422 without ever echoing the input.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from datetime import date, time
@@ -21,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -73,6 +73,12 @@ def _clean_phone(value: str) -> str:
     return value
 
 
+def _must_be_true(value: bool) -> bool:
+    if value is not True:
+        raise ValueError("must be true")
+    return value
+
+
 def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
@@ -81,7 +87,12 @@ def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in annotations
     return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
 
 
-ClockTime = Annotated[time, PlainSerializer(_hhmm, return_type=str)]
+# A local wall-clock time of the event day, "HH:MM" in and out.
+ClockTime = Annotated[
+    time,
+    PlainSerializer(_hhmm, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
 
 
 def _check_timezone(value: str) -> str:
@@ -168,7 +179,7 @@ class Registration(BaseModel):
     gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
     organisation_type: Literal[ORGANISATION_TYPES] | None = None  # type: ignore[valid-type]
     days: list[date] | None = Field(default=None, max_length=60)
-    consent: Literal[True] = Field(
+    consent: Annotated[bool, AfterValidator(_must_be_true)] = Field(
         description="Must be true: the attendee agrees to the use of their personal data."
     )
 
@@ -240,8 +251,6 @@ def _field_message(error: dict) -> str:
     if error["type"] == "value_error":
         # Our own validators' messages: fixed text, never the input.
         return str(error["ctx"]["error"])
-    if error["type"] == "literal_error" and error["loc"][-1:] == ("consent",):
-        return "must be true"
     return _FRIENDLY.get(error["type"], "is invalid")
 
 
@@ -258,21 +267,23 @@ def validation_fields(error: ValidationError) -> list[dict[str, str]]:
     return fields
 
 
-def parse_json(raw: bytes | str | None) -> Any:
+def parse_body(model: type[M], raw: bytes | str | None) -> M:
+    """Parse a JSON request body into `model`, strictly: JSON types as they are.
+
+    Strict, because lax parsing would take `"consent": 1` for consent and a
+    number in `days` for a date. pydantic's own JSON parser also bounds
+    nesting depth, so a hostile document is a 400, never a crash.
+    """
     if not raw:
         raise HadirError(400, "invalid_json", "The request body must be a JSON document.")
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise HadirError(400, "invalid_json", "The request body is not valid JSON.") from error
-
-
-def parse_body(model: type[M], document: Any) -> M:
-    if not isinstance(document, dict):
-        raise validation_error(
-            [{"field": "body", "message": "must be a JSON object"}],
-        )
-    try:
-        return model.model_validate(document)
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as error:
+        problems = error.errors(include_input=False, include_url=False)
+        if any(problem["type"] == "json_invalid" for problem in problems):
+            raise HadirError(400, "invalid_json", "The request body is not valid JSON.") from None
+        if any(problem["type"] == "model_type" and not problem["loc"] for problem in problems):
+            raise validation_error(
+                [{"field": "body", "message": "must be a JSON object"}]
+            ) from None
         raise validation_error(validation_fields(error)) from None

@@ -10,9 +10,15 @@ from chalicelib.store import Store
 
 def dynamodb_client(settings: Settings):
     import boto3
+    from botocore.config import Config
 
     return boto3.client(
-        "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint
+        "dynamodb",
+        region_name=settings.region,
+        endpoint_url=settings.dynamodb_endpoint,
+        # A Lambda container serves one request at a time; chalice local
+        # serves many at once from threads sharing this client.
+        config=Config(max_pool_connections=50, retries={"mode": "standard"}),
     )
 
 

@@ -323,6 +323,7 @@ class Hadir:
         }
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
+        self._event_record(event_id)
         if not self.store.revoke_desk_token(event_id, token_id, utc_iso(self.clock.now())):
             raise HadirError(
                 404, "desk_token_not_found", "This event has no desk token with that id."

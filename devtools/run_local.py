@@ -90,7 +90,9 @@ def main() -> int:
         env["HADIR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
     chalice = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "chalice"),
+            sys.executable,
+            "-m",
+            "devtools.chalice_local",
             "local",
             "--no-autoreload",
             "--host",
