@@ -1,0 +1,550 @@
+"""The OpenAPI 3.1 document served at GET /openapi.json.
+
+Request bodies come from the pydantic models (JSON Schema 2020-12, which OpenAPI 3.1
+accepts as is); response bodies are small hand-written schemas matching presenters.py
+and services.py. Every route of app.py is described here, and tests/test_openapi.py
+checks that the two agree. This module touches no AWS client: it is imported lazily
+by the /openapi.json route, and the document is built once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from http import HTTPStatus
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.models import CheckinRequest, DeskTokenRequest, Event, Registration
+
+REF = "#/components/schemas/{model}"
+
+ORGANISER_ONLY = "Needs an organiser token."
+DESK_OR_ORGANISER = "Needs a desk token for this event, or an organiser token."
+
+PATH_PARAMETERS = {
+    "event_id": "The event's id, e.g. `socmed-conservation-2016`.",
+    "code": "A badge code: the exact text its QR code holds.",
+    "token_id": "The desk token's `id` (never the token itself).",
+}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": REF.format(model=name)}
+
+
+def _obj(properties: dict, description: str | None = None) -> dict:
+    """An object schema whose properties are all always present."""
+    schema: dict[str, Any] = {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+STRING = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+INSTANT = {"type": "string", "format": "date-time", "description": "UTC, e.g. `...Z`."}
+LOCAL_TIME = {
+    "type": "string",
+    "format": "date-time",
+    "description": "The same instant in the event's time zone, e.g. `...+07:00`.",
+}
+COUNT = {"type": "integer", "minimum": 0}
+
+
+def nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+REQUEST_MODELS: dict[str, type[BaseModel]] = {
+    "put_event": Event,
+    "register": Registration,
+    "check_in": CheckinRequest,
+    "create_desk_token": DeskTokenRequest,
+}
+
+
+# --- schemas ----------------------------------------------------------------
+
+RESPONSE_SCHEMAS: dict[str, dict] = {
+    "Health": _obj({"status": {"const": "ok"}}),
+    "Error": _obj(
+        {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                    "message": {"type": "string", "description": "One clear sentence."},
+                    "fields": {
+                        "type": "array",
+                        "description": "Only on 422: what is wrong with which field.",
+                        "items": _obj({"field": STRING, "message": STRING}),
+                    },
+                },
+            }
+        },
+        "Every error. Messages never echo submitted personal data.",
+    ),
+    "Badge": _obj(
+        {
+            "code": {**STRING, "description": "What the QR code holds."},
+            "qr_png_url": STRING,
+            "url": STRING,
+        }
+    ),
+    "Registration": _obj(
+        {
+            "attendee_id": STRING,
+            "event_id": STRING,
+            "name": STRING,
+            "organisation": STRING,
+            "days": {"type": "array", "items": DATE},
+            "badge": ref("Badge"),
+        }
+    ),
+    "BadgeHolder": _obj(
+        {
+            "attendee_id": STRING,
+            "name": STRING,
+            "organisation": STRING,
+            "job_title": nullable(STRING),
+            "email": STRING,
+            "status": {"enum": ["active", "cancelled"]},
+            "event": _obj(
+                {
+                    "id": STRING,
+                    "title": STRING,
+                    "organisers": {"type": "array", "items": STRING},
+                    "venue": ref("Venue"),
+                    "timezone": STRING,
+                }
+            ),
+            "days": {
+                "type": "array",
+                "description": "The days registered for; the check-in times are null "
+                "until the holder is checked in on that day.",
+                "items": _obj(
+                    {
+                        "date": DATE,
+                        "checked_in_at": nullable(INSTANT),
+                        "checked_in_at_local": nullable(LOCAL_TIME),
+                    }
+                ),
+            },
+            "badge": ref("Badge"),
+        },
+        "What the badge holder sees: their details, the event and their days.",
+    ),
+    "CheckinResult": _obj(
+        {
+            "result": {"enum": ["checked_in", "already_checked_in"]},
+            "attendee": _obj({"id": STRING, "name": STRING, "organisation": STRING}),
+            "day": _obj({"number": {"type": "integer", "minimum": 1}, "date": DATE}),
+            "checked_in_at": INSTANT,
+            "checked_in_at_local": LOCAL_TIME,
+            "desk": nullable(STRING),
+        },
+        "For `already_checked_in`, the time and desk are the first check-in's.",
+    ),
+    "Attendance": _obj(
+        {
+            "event_id": STRING,
+            "as_of": INSTANT,
+            "registered": {**COUNT, "description": "Active registrations."},
+            "days": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "number": {"type": "integer", "minimum": 1},
+                        "date": DATE,
+                        "registered": COUNT,
+                        "checked_in": COUNT,
+                        "no_shows": {**COUNT, "description": "registered - checked_in"},
+                    }
+                ),
+            },
+            "attended_any": {**COUNT, "description": "Checked in on at least one day."},
+            "attended_all_days": {**COUNT, "description": "Checked in on every day."},
+        }
+    ),
+    "DeskToken": _obj(
+        {"id": STRING, "label": STRING, "created_at": INSTANT, "revoked_at": nullable(INSTANT)}
+    ),
+    "DeskTokenCreated": _obj(
+        {
+            "id": STRING,
+            "label": STRING,
+            "token": {**STRING, "description": "The bearer token: shown here only, once."},
+            "created_at": INSTANT,
+        }
+    ),
+    "DeskTokenList": _obj(
+        {"desk_tokens": {"type": "array", "items": ref("DeskToken")}},
+        "Never includes the tokens themselves.",
+    ),
+}
+
+
+def _renamed(name: str) -> str:
+    """Component names for pydantic's schemas that leave the response names free.
+
+    pydantic suffixes a model whose input and output schemas differ with -Input and
+    -Output; the output one is what responses carry (Event), the input one is a
+    request (EventRequest), as is any request model named like a response.
+    """
+    if name.endswith("-Output"):
+        return name.removesuffix("-Output")
+    name = name.removesuffix("-Input") + ("Request" if name.endswith("-Input") else "")
+    return name + "Request" if name in RESPONSE_SCHEMAS else name
+
+
+def _rewrite_refs(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_rewrite_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        node = {**node, "$ref": ref(_renamed(node["$ref"].rsplit("/", 1)[-1]))["$ref"]}
+    return {key: _rewrite_refs(value) for key, value in node.items()}
+
+
+def _model_schemas() -> tuple[dict[type[BaseModel], dict], dict[str, dict]]:
+    """Each request model's $ref, and every schema they (and the Event response) need."""
+    refs, top = models_json_schema(
+        [(model, "validation") for model in REQUEST_MODELS.values()] + [(Event, "serialization")],
+        ref_template=REF,
+    )
+    schemas = {_renamed(name): _rewrite_refs(schema) for name, schema in top["$defs"].items()}
+    bodies = {
+        model: _rewrite_refs(refs[model, mode]) for model, mode in refs if mode == "validation"
+    }
+    return bodies, schemas
+
+
+# --- responses --------------------------------------------------------------
+
+
+def _json(description: str, schema: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _error(status: int, *codes: str, note: str = "") -> tuple[str, dict]:
+    listed = ", ".join(f"`{code}`" for code in codes)
+    description = f"{HTTPStatus(status).phrase}. `error.code`: {listed}."
+    return str(status), _json(f"{description} {note}".strip(), "Error")
+
+
+def _staff_errors() -> list[tuple[str, dict]]:
+    return [
+        _error(
+            401,
+            "unauthorized",
+            note="No token, an unknown token or a revoked desk token. With no "
+            "`Authorization` header at all the API gateway may refuse the request "
+            "itself, with its own body.",
+        ),
+        _error(403, "forbidden", note="The token lacks the role, or is another event's."),
+    ]
+
+
+def _json_body_errors() -> list[tuple[str, dict]]:
+    return [
+        _error(400, "invalid_json", note="The body is missing or is not JSON."),
+        _error(415, "unsupported_media_type", note="Send `Content-Type: application/json`."),
+        _error(422, "validation_error", note="`error.fields` says which fields and why."),
+    ]
+
+
+BUSY = _error(503, "busy", note="Too many simultaneous writes; retry shortly.")
+
+
+# --- operations -------------------------------------------------------------
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    responses: list[tuple[str, dict]],
+    *,
+    tag: str,
+    role: str | None = None,
+    description: str = "",
+    body: dict | None = None,
+) -> dict:
+    """One operation; `role` (a sentence) marks a staff route."""
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": [tag],
+    }
+    text = " ".join(part for part in (role, description) if part)
+    if text:
+        operation["description"] = text
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+        responses = responses + _json_body_errors()
+    if role is not None:
+        operation["security"] = [{"bearerAuth": []}]
+        responses = responses + _staff_errors()
+    statuses = [status for status, _ in responses]
+    if len(set(statuses)) != len(statuses):
+        raise ValueError(f"{operation_id}: a status is described twice")
+    operation["responses"] = dict(sorted(responses, key=lambda item: item[0]))
+    return operation
+
+
+def _path_parameters(path: str) -> dict:
+    """The path's parameters, shared by its operations: all strings, all required."""
+    names = re.findall(r"{(\w+)}", path)
+    if not names:
+        return {}
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": PATH_PARAMETERS[name],
+                "schema": {"type": "string"},
+            }
+            for name in names
+        ]
+    }
+
+
+def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
+    events = "/events/{event_id}"
+    no_event = _error(404, "event_not_found")
+    no_badge = _error(404, "badge_not_found", note="Not a code Hadir issued (forged, altered).")
+    revoked = _error(410, "badge_revoked", note="Reissued, or the registration was cancelled.")
+    return {
+        "/health": {
+            "get": _operation(
+                "health",
+                "Liveness check",
+                [("200", _json("The service is up.", "Health"))],
+                tag="public",
+            )
+        },
+        "/openapi.json": {
+            "get": _operation(
+                "openapi",
+                "This OpenAPI document",
+                [
+                    (
+                        "200",
+                        {
+                            "description": "An OpenAPI 3.1 document of every route.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                    )
+                ],
+                tag="public",
+            )
+        },
+        events: {
+            "get": _operation(
+                "get_event",
+                "Get an event",
+                [("200", _json("The event.", "Event")), no_event],
+                tag="public",
+            ),
+            "put": _operation(
+                "put_event",
+                "Create or replace an event",
+                [
+                    ("200", _json("Replaced; the event as stored.", "Event")),
+                    ("201", _json("Created; the event as stored.", "Event")),
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="The body's `id` must match the path (else 422).",
+                body=bodies[Event],
+            ),
+        },
+        f"{events}/registrations": {
+            "post": _operation(
+                "register",
+                "Register for an event",
+                [
+                    ("201", _json("Registered; the badge code is in `badge`.", "Registration")),
+                    no_event,
+                    _error(409, "already_registered", "event_full", "registration_closed"),
+                    BUSY,
+                ],
+                tag="public",
+                description="Emails are unique per event (trimmed, case-insensitive). "
+                "`days` defaults to every day of the event; `consent` must be true.",
+                body=bodies[Registration],
+            )
+        },
+        "/badges/{code}": {
+            "get": _operation(
+                "badge",
+                "The badge holder's view",
+                [
+                    ("200", _json("The holder, the event and their days.", "BadgeHolder")),
+                    no_badge,
+                    revoked,
+                ],
+                tag="public",
+                description="Public: the code is the secret. Not cached.",
+            )
+        },
+        "/badges/{code}/qr.png": {
+            "get": _operation(
+                "badge_qr",
+                "The badge's QR code",
+                [
+                    (
+                        "200",
+                        {
+                            "description": "A PNG of a QR code holding exactly the code.",
+                            "content": {
+                                "image/png": {
+                                    "schema": {"type": "string", "contentMediaType": "image/png"}
+                                }
+                            },
+                        },
+                    ),
+                    no_badge,
+                    revoked,
+                ],
+                tag="public",
+            )
+        },
+        f"{events}/checkins": {
+            "post": _operation(
+                "check_in",
+                "Check an attendee in",
+                [
+                    (
+                        "200",
+                        _json("Already checked in that day; nothing changed.", "CheckinResult"),
+                    ),
+                    ("201", _json("Checked in.", "CheckinResult")),
+                    _error(
+                        404,
+                        "badge_not_found",
+                        "event_not_found",
+                        note="`badge_not_found`: a forged, altered or unknown code or attendee.",
+                    ),
+                    _error(
+                        409,
+                        "wrong_event",
+                        "not_registered_for_day",
+                        "not_an_event_day",
+                        "outside_checkin_hours",
+                        note="`outside_checkin_hours`: the message gives the window.",
+                    ),
+                    revoked,
+                    BUSY,
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="Send exactly one of `code` (the scanned QR text) or "
+                "`attendee_id`. The day is the event-local date of `scanned_at` (default: "
+                "now; more than 2 minutes ahead is 422). One check-in per attendee per day; "
+                "repeating a `scan_id` returns the first answer and changes nothing.",
+                body=bodies[CheckinRequest],
+            )
+        },
+        f"{events}/attendance": {
+            "get": _operation(
+                "attendance",
+                "Attendance counts",
+                [("200", _json("Counts per event and per day.", "Attendance")), no_event],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+            )
+        },
+        f"{events}/desk-tokens": {
+            "post": _operation(
+                "create_desk_token",
+                "Create a desk token",
+                [
+                    ("201", _json("The new token, shown this once.", "DeskTokenCreated")),
+                    no_event,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                body=bodies[DeskTokenRequest],
+            ),
+            "get": _operation(
+                "list_desk_tokens",
+                "List desk tokens",
+                [
+                    (
+                        "200",
+                        _json("The event's desk tokens, revoked ones included.", "DeskTokenList"),
+                    ),
+                    no_event,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+            ),
+        },
+        f"{events}/desk-tokens/{{token_id}}": {
+            "delete": _operation(
+                "revoke_desk_token",
+                "Revoke a desk token",
+                [
+                    ("204", {"description": "Revoked (or already was); refused from now on."}),
+                    _error(404, "desk_token_not_found"),
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+            )
+        },
+    }
+
+
+@functools.cache
+def openapi_document() -> dict:
+    bodies, model_schemas = _model_schemas()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Hadir",
+            "version": "1.0.0",
+            "description": (
+                "Hadir registers attendees for events, issues each one a badge with an "
+                "unforgeable QR code, and checks them in at the door, once per event day, "
+                "from any number of desks. Public routes need no token; staff send "
+                "`Authorization: Bearer <token>`, where an organiser token may do everything "
+                "on every event and a desk token may do desk work on its own event. Every "
+                'error is `{"error": {"code", "message"}}`, and a 422 adds `fields`.'
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": "public", "description": "No token needed."},
+            {"name": "desk", "description": "A desk token for the event, or an organiser."},
+            {"name": "organiser", "description": "An organiser token."},
+        ],
+        "paths": {
+            path: {**_path_parameters(path), **operations}
+            for path, operations in _paths(bodies).items()
+        },
+        "components": {
+            "schemas": dict(sorted({**model_schemas, **RESPONSE_SCHEMAS}.items())),
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An organiser token (from configuration) or a desk token "
+                    "(from POST /events/{event_id}/desk-tokens).",
+                }
+            },
+        },
+    }
