@@ -67,14 +67,7 @@ _CHALICE_ERRORS = {
     415: ("unsupported_media_type", "Send the body as application/json."),
     500: ("internal_error", "Something went wrong on our side; the request may be retried."),
 }
-
-
-def _envelope(status: int, body: dict, headers: dict | None = None) -> Response:
-    return Response(
-        body=body,
-        status_code=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
+_OTHER_CLIENT_ERROR = ("bad_request", "The request could not be handled.")
 
 
 @app.middleware("http")
@@ -83,17 +76,18 @@ def contract_errors(event, get_response):
     try:
         response = get_response(event)
     except HadirError as error:
-        return _envelope(error.status, error.body())
+        return json_response(error.body(), error.status)
     # Chalice answers some requests itself (wrong content type, unhandled
     # exceptions) with its own body shape; clients get the contract's instead.
     if response.status_code >= 400 and not (
         isinstance(response.body, dict) and "error" in response.body
     ):
-        code, message = _CHALICE_ERRORS.get(
-            response.status_code, _CHALICE_ERRORS[500 if response.status_code >= 500 else 400]
-        )
+        fallback = _CHALICE_ERRORS[500] if response.status_code >= 500 else _OTHER_CLIENT_ERROR
+        code, message = _CHALICE_ERRORS.get(response.status_code, fallback)
         kept = {k: v for k, v in response.headers.items() if k.lower() == "allow"}
-        return _envelope(response.status_code, {"error": {"code": code, "message": message}}, kept)
+        return json_response(
+            {"error": {"code": code, "message": message}}, response.status_code, kept
+        )
     return response
 
 

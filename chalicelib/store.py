@@ -34,7 +34,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.domain import ACTIVE, Attendee, Checkin
-from chalicelib.errors import HadirError
+from chalicelib.errors import HadirError, event_not_found
 from chalicelib.models import Event
 
 # The table's key schema and index, used by the local bootstrap, the tests and
@@ -697,7 +697,7 @@ def _scan_record(item: dict | None) -> ScanRecord | None:
 
 def _raise_registration_refusal(record: EventRecord, item: dict | None) -> None:
     if item is None:
-        raise HadirError(404, "event_not_found", "There is no event with that id.")
+        raise event_not_found()
     current = _load(item)
     if int(current.get("revision", 0)) != record.revision:
         raise Conflict()
