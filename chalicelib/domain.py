@@ -69,6 +69,9 @@ class CheckinDecision:
     # The day's earlier check-in, if there is one: the answer is then
     # "already_checked_in" and nothing is written but the scan log.
     existing: Checkin | None
+    # What a new check-in adds to the event's counts.
+    first_day_attended: bool = False
+    completes_every_day: bool = False
 
 
 # --- time -------------------------------------------------------------------
@@ -165,12 +168,14 @@ def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
     day = _event_day(ctx)
     for day_check in DAY_CHECKS:
         day_check(ctx, day)
-    return CheckinDecision(day=day, existing=ctx.attendee.checkins.get(day.date))
-
-
-def completes_attendance(event: Event, checked_in_days: int) -> bool:
-    """Whether an attendee with this many check-ins has attended every day."""
-    return checked_in_days == len(event.days)
+    existing = ctx.attendee.checkins.get(day.date)
+    attended = len(ctx.attendee.checkins)
+    return CheckinDecision(
+        day=day,
+        existing=existing,
+        first_day_attended=existing is None and attended == 0,
+        completes_every_day=existing is None and attended + 1 == len(ctx.event.days),
+    )
 
 
 # --- registration -----------------------------------------------------------

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import presenters
-from chalicelib.auth import DESK, ORGANISER, Staff, hash_token, is_organiser_token, new_desk_token
+from chalicelib.auth import (
+    DESK,
+    NOBODY,
+    ORGANISER,
+    Staff,
+    hash_token,
+    is_organiser_token,
+    new_desk_token,
+)
 from chalicelib.badges import is_attendee_id, issue_code, new_attendee_id, verify_code
 from chalicelib.clock import Clock
 from chalicelib.domain import (
@@ -111,12 +119,12 @@ class Hadir:
     def identify(self, token: str | None) -> Staff:
         """Who holds this bearer token; role "none" for a token we do not know."""
         if not token:
-            return Staff(role="none")
+            return Staff(role=NOBODY)
         if is_organiser_token(token, self._organiser_token_hash):
             return Staff(role=ORGANISER, label="Organiser")
         found = self.store.find_desk_token(hash_token(token))
         if found is None:
-            return Staff(role="none")
+            return Staff(role=NOBODY)
         return Staff(role=DESK, event_id=found.event_id, token_id=found.token_id, label=found.label)
 
     # events ------------------------------------------------------------------
@@ -269,7 +277,7 @@ class Hadir:
                 self.store.check_in(
                     record,
                     attendee,
-                    decision.day.date,
+                    decision,
                     checkin,
                     presented_serial,
                     scan.entry(attendee, answer, result="checked_in"),

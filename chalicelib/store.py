@@ -33,7 +33,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from chalicelib.domain import ACTIVE, Attendee, Checkin
+from chalicelib.domain import ACTIVE, Attendee, Checkin, CheckinDecision
 from chalicelib.errors import HadirError, event_not_found
 from chalicelib.models import Event
 
@@ -389,7 +389,7 @@ class Store:
         self,
         record: EventRecord,
         attendee: Attendee,
-        day: date,
+        decision: CheckinDecision,
         checkin: Checkin,
         presented_serial: int | None,
         scan: ScanEntry,
@@ -402,12 +402,12 @@ class Store:
         with the same scan_id won, `StaleAttendee` (with the fresh attendee) if
         the attendee changed, `Conflict` if the event changed.
         """
-        seen = len(attendee.checkins)
+        day = decision.day.date
         counter_names = {"#day": _checked_in_on(day)}
         counter_updates = ["#day :one"]
-        if seen == 0:
+        if decision.first_day_attended:
             counter_updates.append("attended_any :one")
-        if seen + 1 == len(record.event.days):
+        if decision.completes_every_day:
             counter_updates.append("attended_all_days :one")
         condition = (
             "attribute_exists(pk) AND #status = :active AND checkin_count = :seen"
@@ -415,7 +415,8 @@ class Store:
         )
         values: dict[str, Any] = {
             ":active": ACTIVE,
-            ":seen": seen,
+            # The counts above were decided on this many check-ins.
+            ":seen": len(attendee.checkins),
             ":one": 1,
             ":checkin": _checkin_item(checkin),
         }

@@ -13,7 +13,6 @@ from chalicelib.domain import (
     Checkin,
     CheckinContext,
     check_scan_time,
-    completes_attendance,
     decide_checkin,
     local_date,
     local_iso,
@@ -192,9 +191,23 @@ def test_scans_from_the_future_are_refused_beyond_two_minutes():
     assert raised.value.fields[0]["field"] == "scanned_at"
 
 
-def test_attending_every_day_is_counted_on_the_last_checkin():
-    assert not completes_attendance(WORKSHOP, 1)
-    assert completes_attendance(WORKSHOP, 2)
+def test_what_a_checkin_adds_to_the_attendance_counts():
+    first = Checkin(at("2016-11-29T01:30:00Z"), "Desk A", "t1", "scan-1")
+    day_one = decide_checkin(CheckinContext(WORKSHOP, attendee(), 0, at("2016-11-29T09:00+07:00")))
+    assert (day_one.first_day_attended, day_one.completes_every_day) == (True, False)
+    day_two = decide_checkin(
+        CheckinContext(WORKSHOP, attendee(checkins={DAY_1: first}), 0, at("2016-11-30T09:00+07:00"))
+    )
+    assert (day_two.first_day_attended, day_two.completes_every_day) == (False, True)
+    again = decide_checkin(
+        CheckinContext(WORKSHOP, attendee(checkins={DAY_1: first}), 0, at("2016-11-29T10:00+07:00"))
+    )
+    assert (again.first_day_attended, again.completes_every_day) == (False, False)
+    # Someone registered for day 2 only attends "any" day there, never "all days".
+    only_day_two = decide_checkin(
+        CheckinContext(WORKSHOP, attendee(days=[DAY_2]), 0, at("2016-11-30T09:00+07:00"))
+    )
+    assert (only_day_two.first_day_attended, only_day_two.completes_every_day) == (True, False)
 
 
 def test_registration_days_default_to_every_day_and_are_sorted_subsets():
