@@ -262,7 +262,7 @@ def _json_body_errors() -> list[tuple[str, dict]]:
     ]
 
 
-BUSY = _error(503, "busy", note="Too many simultaneous writes; retry shortly.")
+BUSY = _error(503, "temporarily_unavailable", note="Too many simultaneous writes; retry shortly.")
 
 
 # --- operations -------------------------------------------------------------

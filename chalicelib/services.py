@@ -98,7 +98,9 @@ class _Scan:
 
 
 def _busy() -> HadirError:
-    return HadirError(503, "busy", "The event is very busy right now; please try again.")
+    return HadirError(
+        503, "temporarily_unavailable", "The event is very busy right now; please try again."
+    )
 
 
 class Hadir:
