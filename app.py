@@ -15,11 +15,16 @@ from chalice.app import Request
 from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
 from chalicelib.errors import HadirError, validation_error
 from chalicelib.models import (
+    AttendeeQuery,
     CheckinRequest,
     DeskTokenRequest,
     Event,
     Registration,
+    ReissueRequest,
+    ScanQuery,
+    WalkIn,
     parse_body,
+    parse_query,
 )
 from chalicelib.services import Hadir
 
@@ -192,7 +197,59 @@ def check_in(event_id):
     return json_response(answer.body, answer.status)
 
 
+@app.route("/events/{event_id}/attendees", methods=["GET"], authorizer=staff_token)
+def find_attendees(event_id):
+    desk = staff(DESK, event_id)
+    query = parse_query(AttendeeQuery, _request.get().query_params)
+    return json_response(hadir().find_attendees(event_id, query, desk))
+
+
+@app.route("/events/{event_id}/attendees", methods=["POST"], authorizer=staff_token)
+def walk_in(event_id):
+    desk = staff(DESK, event_id)
+    answer = hadir().walk_in(event_id, body(WalkIn), desk)
+    return json_response(answer.body, answer.status)
+
+
+@app.route("/events/{event_id}/attendees/{attendee_id}", methods=["GET"], authorizer=staff_token)
+def attendee(event_id, attendee_id):
+    staff(DESK, event_id)
+    return json_response(
+        hadir().attendee(event_id, attendee_id), headers={"Cache-Control": "no-store"}
+    )
+
+
+@app.route(
+    "/events/{event_id}/attendees/{attendee_id}/badge", methods=["POST"], authorizer=staff_token
+)
+def reissue_badge(event_id, attendee_id):
+    desk = staff(DESK, event_id)
+    request = body(ReissueRequest)
+    return json_response(hadir().reissue_badge(event_id, attendee_id, request.reason, desk), 201)
+
+
 # --- organiser --------------------------------------------------------------
+
+
+@app.route("/events/{event_id}/attendees/{attendee_id}", methods=["DELETE"], authorizer=staff_token)
+def cancel_registration(event_id, attendee_id):
+    staff(ORGANISER)
+    return json_response(hadir().cancel(event_id, attendee_id))
+
+
+@app.route(
+    "/events/{event_id}/checkins/{attendee_id}/{date}", methods=["DELETE"], authorizer=staff_token
+)
+def undo_checkin(event_id, attendee_id, date):
+    organiser = staff(ORGANISER)
+    return json_response(hadir().undo_checkin(event_id, attendee_id, date, organiser))
+
+
+@app.route("/events/{event_id}/scans", methods=["GET"], authorizer=staff_token)
+def scans(event_id):
+    staff(ORGANISER)
+    query = parse_query(ScanQuery, _request.get().query_params)
+    return json_response(hadir().scans(event_id, query))
 
 
 @app.route("/events/{event_id}/attendance", methods=["GET"], authorizer=staff_token)

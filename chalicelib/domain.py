@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib.errors import HadirError, badge_not_found, badge_revoked
+from chalicelib.badges import MAX_SERIAL
+from chalicelib.errors import (
+    HadirError,
+    already_checked_in_somewhere,
+    attendee_not_found,
+    badge_not_found,
+    badge_revoked,
+)
 from chalicelib.models import Event, EventDay
 
 ACTIVE = "active"
@@ -28,6 +35,15 @@ class Checkin:
     desk: str | None
     desk_token_id: str | None
     scan_id: str | None
+
+
+@dataclass(frozen=True)
+class BadgeIssue:
+    """A badge reissued: when, by which desk token (or "organiser"), and why."""
+
+    at: datetime
+    by: str | None
+    reason: str
 
 
 @dataclass
@@ -47,6 +63,8 @@ class Attendee:
     gender: str | None = None
     organisation_type: str | None = None
     checkins: dict[date, Checkin] = field(default_factory=dict)
+    reissues: list[BadgeIssue] = field(default_factory=list)
+    cancelled_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -176,6 +194,54 @@ def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
         first_day_attended=existing is None and attended == 0,
         completes_every_day=existing is None and attended + 1 == len(ctx.event.days),
     )
+
+
+@dataclass(frozen=True)
+class UndoDecision:
+    day: EventDay
+    checkin: Checkin
+    # What undoing takes off the event's counts.
+    leaves_no_day_attended: bool
+    breaks_every_day: bool
+
+
+def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecision:
+    """Whether a check-in can be undone, and what that does to the counts."""
+    if attendee is None or attendee.event_id != event.id:
+        raise attendee_not_found()
+    day = event.day_on(on)
+    checkin = attendee.checkins.get(on)
+    if day is None or checkin is None:
+        raise HadirError(404, "checkin_not_found", "This attendee has no check-in on that date.")
+    attended = len(attendee.checkins)
+    return UndoDecision(
+        day=day,
+        checkin=checkin,
+        leaves_no_day_attended=attended == 1,
+        breaks_every_day=attended == len(event.days),
+    )
+
+
+def needs_cancelling(event: Event, attendee: Attendee | None) -> bool:
+    """Whether to cancel: False if already cancelled; refused once checked in."""
+    if attendee is None or attendee.event_id != event.id:
+        raise attendee_not_found()
+    if not attendee.is_active:
+        return False
+    if attendee.checkins:
+        raise already_checked_in_somewhere()
+    return True
+
+
+def check_reissuable(event: Event, attendee: Attendee | None) -> None:
+    if attendee is None or attendee.event_id != event.id:
+        raise attendee_not_found()
+    if not attendee.is_active:
+        raise HadirError(
+            409, "registration_cancelled", "This registration is cancelled; it has no badge."
+        )
+    if attendee.badge_serial >= MAX_SERIAL:
+        raise HadirError(409, "too_many_reissues", "This badge cannot be reissued again.")
 
 
 # --- registration -----------------------------------------------------------

@@ -63,3 +63,15 @@ def badge_not_found() -> HadirError:
 
 def badge_revoked() -> HadirError:
     return HadirError(410, "badge_revoked", "This badge has been revoked.")
+
+
+def attendee_not_found() -> HadirError:
+    return HadirError(404, "attendee_not_found", "This event has no attendee with that id.")
+
+
+def already_checked_in_somewhere() -> HadirError:
+    return HadirError(
+        409,
+        "already_checked_in",
+        "This attendee has checked in; undo those check-ins before cancelling.",
+    )

@@ -208,6 +208,26 @@ class CheckinRequest(BaseModel):
         return self
 
 
+class WalkIn(Registration):
+    """A registration made at the desk, optionally checked in at the same instant."""
+
+    check_in: bool = False
+    scan_id: str | None = Field(default=None, pattern=SCAN_ID_PATTERN)
+    desk: Text(64) | None = None
+
+    @model_validator(mode="after")
+    def _check_in_needs_a_scan_id(self) -> WalkIn:
+        if self.check_in and self.scan_id is None:
+            raise ValueError("scan_id is required with check_in")
+        return self
+
+
+class ReissueRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text(200)
+
+
 class DeskTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -265,6 +285,31 @@ def validation_fields(error: ValidationError) -> list[dict[str, str]]:
     for item in error.errors(include_input=False, include_url=False):
         fields.append({"field": _field_name(item["loc"]), "message": _field_message(item)})
     return fields
+
+
+class AttendeeQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, Field(max_length=200)] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    next: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ScanQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+
+    day: date | None = Field(default=None, alias="date")
+    result: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = None
+    limit: int = Field(default=50, ge=1, le=200)
+    next: Annotated[str, Field(max_length=2000)] | None = None
+
+
+def parse_query(model: type[M], params: dict[str, str] | None) -> M:
+    """Query parameters into `model`; numbers arrive as text, so not strict."""
+    try:
+        return model.model_validate(dict(params or {}))
+    except ValidationError as error:
+        raise validation_error(validation_fields(error)) from None
 
 
 def parse_body(model: type[M], raw: bytes | str | None) -> M:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from chalicelib import presenters
 from chalicelib.auth import (
@@ -24,16 +24,37 @@ from chalicelib.badges import is_attendee_id, issue_code, new_attendee_id, verif
 from chalicelib.clock import Clock
 from chalicelib.domain import (
     ACTIVE,
+    CANCELLED,
     Attendee,
+    BadgeIssue,
     Checkin,
     CheckinContext,
+    check_reissuable,
     check_scan_time,
     decide_checkin,
+    decide_undo,
+    local_date,
+    needs_cancelling,
     registration_days,
     utc_iso,
 )
-from chalicelib.errors import HadirError, badge_not_found, badge_revoked, event_not_found
-from chalicelib.models import CheckinRequest, Event, Registration
+from chalicelib.errors import (
+    HadirError,
+    attendee_not_found,
+    badge_not_found,
+    badge_revoked,
+    event_not_found,
+    validation_error,
+)
+from chalicelib.models import (
+    AttendeeQuery,
+    CheckinRequest,
+    Event,
+    Registration,
+    ScanQuery,
+    WalkIn,
+)
+from chalicelib.search import MIN_LOOKUP, first_match, indexed_words, lookup_word, matches, words
 from chalicelib.store import (
     Conflict,
     EventRecord,
@@ -41,6 +62,7 @@ from chalicelib.store import (
     ScanReplayed,
     StaleAttendee,
     Store,
+    WordHit,
 )
 
 # How often a write that lost a race is retried on fresh data before giving up.
@@ -77,6 +99,7 @@ class _Scan:
 
     def entry(
         self,
+        event: Event,
         attendee: Attendee | None,
         answer: Answer,
         result: str | None = None,
@@ -85,6 +108,7 @@ class _Scan:
         return ScanEntry(
             event_id=self.event_id,
             scan_id=self.scan_id,
+            day=local_date(event, self.scanned_at).isoformat(),
             received_at=utc_iso(self.received_at),
             scanned_at=utc_iso(self.scanned_at),
             desk=self.desk,
@@ -165,32 +189,107 @@ class Hadir:
 
     # registration ------------------------------------------------------------
 
-    def register(self, event_id: str, registration: Registration, source: str = "online") -> dict:
+    def register(self, event_id: str, registration: Registration) -> dict:
         for _ in range(MAX_ATTEMPTS):
             record = self._event_record(event_id)
-            attendee = Attendee(
-                id=new_attendee_id(),
-                event_id=event_id,
-                name=registration.name,
-                email=registration.email,
-                organisation=registration.organisation,
-                phone=registration.phone,
-                job_title=registration.job_title,
-                gender=registration.gender,
-                organisation_type=registration.organisation_type,
-                days=registration_days(record.event, registration.days),
-                status=ACTIVE,
-                badge_serial=0,
-                registered_at=self.clock.now(),
-                source=source,
-            )
+            attendee = self._new_attendee(record, registration, "online")
             try:
-                self.store.register(record, attendee, registration.normalised_email)
+                self.store.register(
+                    record,
+                    attendee,
+                    registration.normalised_email,
+                    indexed_words(attendee.name, attendee.organisation),
+                )
             except Conflict:
                 continue
-            code = issue_code(self._badge_secret, attendee.id, attendee.badge_serial)
-            return presenters.registration_json(attendee, code)
+            return presenters.registration_json(attendee, self._code(attendee))
         raise _busy()
+
+    def walk_in(self, event_id: str, walk_in: WalkIn, staff: Staff) -> Answer:
+        """Register someone at the desk and, if asked, check them in: one transaction.
+
+        The desk may register after public registration has closed; capacity
+        and the one-registration-per-email rule hold as online. With check_in,
+        the walk-in's scan_id makes a retried request return the first answer.
+        """
+        if walk_in.check_in:
+            replay = self.store.get_scan(event_id, walk_in.scan_id)
+            if replay is not None:
+                return Answer(replay.status, replay.body)
+        for _ in range(MAX_ATTEMPTS):
+            record = self._event_record(event_id)
+            attendee = self._new_attendee(record, walk_in, "walk_in")
+            scan_log = None
+            checkin_body = None
+            if walk_in.check_in:
+                now = attendee.registered_at
+                scan = _Scan(
+                    event_id=event_id,
+                    scan_id=walk_in.scan_id,
+                    desk=walk_in.desk or staff.label,
+                    desk_token_id=staff.token_id,
+                    received_at=now,
+                    scanned_at=now,
+                )
+                context = CheckinContext(record.event, attendee, None, now)
+                try:
+                    decision = decide_checkin(context)
+                except HadirError as refusal:
+                    # Registered all the same; the desk is told why not checked in.
+                    decision, checkin_body, error_code = None, refusal.body(), refusal.code
+                else:
+                    checkin = scan.checkin()
+                    attendee.checkins[decision.day.date] = checkin
+                    checkin_body = presenters.checkin_json(
+                        record.event, attendee, decision.day, checkin, "checked_in"
+                    )
+                    error_code = None
+            body = {
+                **presenters.registration_json(attendee, self._code(attendee)),
+                "checkin": checkin_body,
+            }
+            if walk_in.check_in:
+                result = None if error_code else "checked_in"
+                entry = scan.entry(
+                    record.event, attendee, Answer(201, body), result=result, error_code=error_code
+                )
+                scan_log = (decision, entry)
+            try:
+                self.store.register(
+                    record,
+                    attendee,
+                    walk_in.normalised_email,
+                    indexed_words(attendee.name, attendee.organisation),
+                    walk_in=scan_log,
+                    desk=True,
+                )
+            except Conflict:
+                continue
+            except ScanReplayed:
+                return self._replayed(event_id, walk_in.scan_id)
+            return Answer(201, body)
+        raise _busy()
+
+    def _new_attendee(self, record: EventRecord, registration: Registration, source: str):
+        return Attendee(
+            id=new_attendee_id(),
+            event_id=record.event.id,
+            name=registration.name,
+            email=registration.email,
+            organisation=registration.organisation,
+            phone=registration.phone,
+            job_title=registration.job_title,
+            gender=registration.gender,
+            organisation_type=registration.organisation_type,
+            days=registration_days(record.event, registration.days),
+            status=ACTIVE,
+            badge_serial=0,
+            registered_at=self.clock.now(),
+            source=source,
+        )
+
+    def _code(self, attendee: Attendee) -> str:
+        return issue_code(self._badge_secret, attendee.id, attendee.badge_serial)
 
     # badges ------------------------------------------------------------------
 
@@ -265,13 +364,17 @@ class Hadir:
                 decision = decide_checkin(context)
             except HadirError as refusal:
                 answer = Answer(refusal.status, refusal.body())
-                return self._log_unchanged(scan.entry(attendee, answer, error_code=refusal.code))
+                return self._log_unchanged(
+                    scan.entry(event, attendee, answer, error_code=refusal.code)
+                )
             if decision.existing is not None:
                 result = "already_checked_in"
                 body = presenters.checkin_json(
                     event, attendee, decision.day, decision.existing, result
                 )
-                return self._log_unchanged(scan.entry(attendee, Answer(200, body), result=result))
+                return self._log_unchanged(
+                    scan.entry(event, attendee, Answer(200, body), result=result)
+                )
             checkin = scan.checkin()
             body = presenters.checkin_json(event, attendee, decision.day, checkin, "checked_in")
             answer = Answer(201, body)
@@ -282,7 +385,7 @@ class Hadir:
                     decision,
                     checkin,
                     presented_serial,
-                    scan.entry(attendee, answer, result="checked_in"),
+                    scan.entry(event, attendee, answer, result="checked_in"),
                 )
             except ScanReplayed:
                 return self._replayed(scan.event_id, scan.scan_id)
@@ -307,6 +410,129 @@ class Hadir:
         if stored is None:  # pragma: no cover - the record that won cannot vanish
             raise _busy()
         return Answer(stored.status, stored.body)
+
+    # desk work ---------------------------------------------------------------
+
+    def find_attendees(self, event_id: str, query: AttendeeQuery, staff: Staff) -> dict:
+        """Search by the starts of words of name and organisation; organisers may list all."""
+        event = self._event_record(event_id).event
+        if query.q is None:
+            if staff.role != ORGANISER:
+                raise validation_error(
+                    [{"field": "q", "message": "is required: at least 2 characters"}]
+                )
+            attendees, cursor = self.store.list_attendees(event_id, query.next, query.limit)
+        else:
+            attendees, cursor = self._search(event_id, query)
+        return {
+            "attendees": [presenters.attendee_summary_json(event, a) for a in attendees],
+            "next": cursor,
+        }
+
+    def _search(self, event_id: str, query: AttendeeQuery) -> tuple[list[Attendee], str | None]:
+        wanted = words(query.q)
+        lookup = lookup_word(wanted)
+        if len(query.q.strip()) < MIN_LOOKUP or lookup is None:
+            raise validation_error(
+                [{"field": "q", "message": "needs a word of at least 2 letters"}]
+            )
+
+        def keep(hit: WordHit) -> bool:
+            # Listed once, under their first word the lookup matches.
+            return first_match(lookup, hit.words) == hit.word and matches(wanted, hit.words)
+
+        hits, cursor = self.store.search_words(event_id, lookup, query.next, keep, query.limit)
+        found = self.store.get_attendees([hit.attendee_id for hit in hits])
+        return [found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor
+
+    def attendee(self, event_id: str, attendee_id: str) -> dict:
+        record = self._event_record(event_id)
+        attendee = self._attendee_of(record.event, attendee_id)
+        code = self._code(attendee) if attendee.is_active else None
+        return presenters.attendee_json(record.event, attendee, code)
+
+    def _attendee_of(self, event: Event, attendee_id: str) -> Attendee:
+        attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+        if attendee is None or attendee.event_id != event.id:
+            raise attendee_not_found()
+        return attendee
+
+    def reissue_badge(self, event_id: str, attendee_id: str, reason: str, staff: Staff) -> dict:
+        """A new code for a lost badge; the old one answers badge_revoked from now on."""
+        record = self._event_record(event_id)
+        for _ in range(MAX_ATTEMPTS):
+            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            check_reissuable(record.event, attendee)
+            issue = BadgeIssue(at=self.clock.now(), by=staff.token_id or staff.role, reason=reason)
+            try:
+                updated = self.store.reissue_badge(event_id, attendee_id, issue)
+            except Conflict:
+                continue  # cancelled meanwhile: the next read says so
+            return {"badge": presenters.badge_json(self._code(updated))}
+        raise _busy()
+
+    def cancel(self, event_id: str, attendee_id: str) -> dict:
+        """Cancel a registration; a person who has checked in must be undone first."""
+        for _ in range(MAX_ATTEMPTS):
+            record = self._event_record(event_id)
+            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            if not needs_cancelling(record.event, attendee):
+                break
+            try:
+                self.store.cancel(record, attendee, self.clock.now())
+            except (StaleAttendee, Conflict):
+                continue  # a scan or another cancel got there first: decide again
+            break
+        else:
+            raise _busy()
+        return {"status": CANCELLED}
+
+    def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
+        """Undo one day's check-in: counts follow, and the scan log says so."""
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            raise validation_error(
+                [{"field": "date", "message": "must be a date (YYYY-MM-DD)"}]
+            ) from None
+        for _ in range(MAX_ATTEMPTS):
+            record = self._event_record(event_id)
+            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            undo = decide_undo(record.event, attendee, day)
+            now = self.clock.now()
+            body = {
+                **presenters.checkin_json(record.event, attendee, undo.day, undo.checkin, "undone"),
+                "undone_at": utc_iso(now),
+            }
+            entry = ScanEntry(
+                event_id=event_id,
+                scan_id=f"undo-{secrets.token_hex(8)}",
+                day=day.isoformat(),
+                received_at=utc_iso(now),
+                scanned_at=utc_iso(now),
+                desk=staff.label,
+                desk_token_id=staff.token_id,
+                result="undone",
+                error_code=None,
+                attendee_id=attendee.id,
+                status=200,
+                body=body,
+            )
+            try:
+                self.store.undo_checkin(record, attendee, undo, entry)
+            except (StaleAttendee, Conflict):
+                continue
+            return body
+        raise _busy()
+
+    def scans(self, event_id: str, query: ScanQuery) -> dict:
+        self._event_record(event_id)
+
+        def keep(entry: ScanEntry) -> bool:
+            return query.result is None or query.result in (entry.result, entry.error_code)
+
+        entries, cursor = self.store.list_scans(event_id, query.day, keep, query.next, query.limit)
+        return {"scans": [presenters.scan_json(entry) for entry in entries], "next": cursor}
 
     # desk tokens -------------------------------------------------------------
 

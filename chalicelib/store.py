@@ -22,20 +22,32 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from chalicelib.domain import ACTIVE, Attendee, Checkin, CheckinDecision
-from chalicelib.errors import HadirError, event_not_found
-from chalicelib.models import Event
+from chalicelib.badges import MAX_SERIAL
+from chalicelib.domain import (
+    ACTIVE,
+    CANCELLED,
+    Attendee,
+    BadgeIssue,
+    Checkin,
+    CheckinDecision,
+    UndoDecision,
+)
+from chalicelib.errors import HadirError, event_not_found, validation_error
+from chalicelib.models import Event, normalise_email
+from chalicelib.search import normalise
 
 # The table's key schema and index, used by the local bootstrap, the tests and
 # the deployment template alike.
@@ -59,6 +71,11 @@ TABLE_SCHEMA: dict[str, Any] = {
     ],
     "BillingMode": "PAY_PER_REQUEST",
 }
+
+T = TypeVar("T")
+
+# The most items one listing request reads before it hands back a cursor.
+MAX_ITEMS_PER_PAGE = 500
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -147,7 +164,30 @@ def _attendee_from_item(item: dict) -> Attendee:
             )
             for day, record in item.get("checkins", {}).items()
         },
+        reissues=[
+            BadgeIssue(
+                at=datetime.fromisoformat(entry["at"]),
+                by=entry.get("by"),
+                reason=entry["reason"],
+            )
+            for entry in item.get("reissues", [])
+        ],
+        cancelled_at=(
+            datetime.fromisoformat(item["cancelled_at"]) if item.get("cancelled_at") else None
+        ),
     )
+
+
+def _reissue_item(issue: BadgeIssue) -> dict:
+    return {
+        key: value
+        for key, value in {
+            "at": issue.at.isoformat(),
+            "by": issue.by,
+            "reason": issue.reason,
+        }.items()
+        if value is not None
+    }
 
 
 def _checkin_item(checkin: Checkin) -> dict:
@@ -209,6 +249,7 @@ class ScanEntry:
 
     event_id: str
     scan_id: str
+    day: str  # the event-local date of scanned_at
     received_at: str
     scanned_at: str
     desk: str | None
@@ -223,8 +264,9 @@ class ScanEntry:
         return {
             **_scan_key(self.event_id, self.scan_id),
             "gsi1pk": f"EVENT#{self.event_id}#SCANS",
-            "gsi1sk": f"{self.received_at}#{self.scan_id}",
+            "gsi1sk": f"{self.day}#{self.received_at}#{self.scan_id}",
             "scan_id": self.scan_id,
+            "day": self.day,
             "received_at": self.received_at,
             "scanned_at": self.scanned_at,
             "desk": self.desk,
@@ -237,6 +279,15 @@ class ScanEntry:
             # and DynamoDB maps would turn its numbers into Decimals.
             "response": json.dumps(self.body, separators=(",", ":")),
         }
+
+
+@dataclass(frozen=True)
+class WordHit:
+    """One word-index entry: an attendee found by a word of theirs."""
+
+    attendee_id: str
+    word: str
+    words: list[str]  # all of the attendee's words, to match the other query words
 
 
 class Conflict(Exception):
@@ -293,71 +344,91 @@ class Store:
 
     # registration ------------------------------------------------------------
 
-    def register(self, record: EventRecord, attendee: Attendee, normalised_email: str) -> None:
-        """Write a registration, its email lock and its counts, or none of them.
+    def register(
+        self,
+        record: EventRecord,
+        attendee: Attendee,
+        normalised_email: str,
+        search_words: list[str],
+        walk_in: tuple[CheckinDecision | None, ScanEntry] | None = None,
+        desk: bool = False,
+    ) -> None:
+        """Write a registration, its email lock, search words and counts, or none.
+
+        With `walk_in`, the same transaction logs the desk's scan and, if the
+        check-in was decided (the attendee already carries it), counts it. A `desk` registration
+        may be made after public registration has closed.
 
         Raises HadirError for already_registered, event_full, registration_closed
-        and event_not_found; Conflict when the event changed since `record` was read.
+        and event_not_found; ScanReplayed if the walk-in's scan_id was used;
+        Conflict when the event changed since `record` was read.
         """
         event_id = record.event.id
-        counts = ["registered = registered + :one"] + [
-            f"#reg{index} = if_not_exists(#reg{index}, :zero) + :one"
-            for index, _ in enumerate(attendee.days)
-        ]
         names = {f"#reg{index}": _registered_on(day) for index, day in enumerate(attendee.days)}
-        names.update({"#open": "registration_open", "#capacity": "capacity"})
+        counts = ["registered = registered + :one"] + [
+            f"{name} = if_not_exists({name}, :zero) + :one" for name in names
+        ]
+        decision = walk_in[0] if walk_in is not None else None
+        if decision is not None:
+            names["#checked_in"] = _checked_in_on(decision.day.date)
+            counts.append("#checked_in = if_not_exists(#checked_in, :zero) + :one")
+            if decision.first_day_attended:
+                counts.append("attended_any = if_not_exists(attended_any, :zero) + :one")
+            if decision.completes_every_day:
+                counts.append("attended_all_days = if_not_exists(attended_all_days, :zero) + :one")
+        names["#capacity"] = "capacity"
+        condition = (
+            "revision = :revision AND (attribute_not_exists(#capacity) OR registered < #capacity)"
+        )
+        if not desk:
+            names["#open"] = "registration_open"
+            condition += " AND #open = :true"
+        values: dict[str, Any] = {":one": 1, ":zero": 0, ":revision": record.revision}
+        if not desk:
+            values[":true"] = True
+        operations = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": _dump(_event_key(event_id)),
+                    "UpdateExpression": "SET " + ", ".join(counts),
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": _values(values),
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            self._put_new({**_email_key(event_id, normalised_email), "attendee_id": attendee.id}),
+            self._put_new(_attendee_item(attendee)),
+            *(
+                self._put_new(_word_item(event_id, word, attendee.id, search_words))
+                for word in search_words
+            ),
+        ]
+        if walk_in is not None:
+            operations.append(self._put_scan_operation(walk_in[1]))
         try:
-            self._transact(
-                [
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": _dump(_event_key(event_id)),
-                            "UpdateExpression": "SET " + ", ".join(counts),
-                            "ConditionExpression": "revision = :revision AND #open = :true"
-                            " AND (attribute_not_exists(#capacity) OR registered < #capacity)",
-                            "ExpressionAttributeNames": names,
-                            "ExpressionAttributeValues": _values(
-                                {
-                                    ":one": 1,
-                                    ":zero": 0,
-                                    ":true": True,
-                                    ":revision": record.revision,
-                                }
-                            ),
-                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _dump(
-                                {
-                                    **_email_key(event_id, normalised_email),
-                                    "attendee_id": attendee.id,
-                                }
-                            ),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": _dump(_attendee_item(attendee)),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                ]
-            )
+            self._transact(operations)
         except _Cancelled as cancelled:
-            event_reason, email_reason, _ = cancelled.reasons
-            if email_reason.get("Code") == "ConditionalCheckFailed":
+            event_reason, email_reason = cancelled.reasons[0], cancelled.reasons[1]
+            if walk_in is not None and _failed(cancelled.reasons[-1]):
+                raise ScanReplayed() from None
+            if _failed(email_reason):
                 raise HadirError(
                     409, "already_registered", "This email address is already registered."
                 ) from None
-            if event_reason.get("Code") == "ConditionalCheckFailed":
+            if _failed(event_reason):
                 _raise_registration_refusal(record, event_reason.get("Item"))
             raise Conflict() from None
+
+    def _put_new(self, item: dict) -> dict:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": _dump(item),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
 
     def get_attendee(self, attendee_id: str) -> Attendee | None:
         response = self._client.get_item(
@@ -481,13 +552,229 @@ class Store:
         return _scan_record(response.get("Item"))
 
     def _put_scan_operation(self, scan: ScanEntry) -> dict:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": _dump(scan.item()),
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
-        }
+        return self._put_new(scan.item())
+
+    # desk work ---------------------------------------------------------------
+
+    def get_attendees(self, attendee_ids: list[str]) -> dict[str, Attendee]:
+        items = self._batch_get(_attendee_key(attendee_id) for attendee_id in attendee_ids)
+        attendees = (_attendee_from_item(_load(item)) for item in items.values())
+        return {attendee.id: attendee for attendee in attendees}
+
+    def search_words(
+        self,
+        event_id: str,
+        lookup: str,
+        cursor: str | None,
+        keep: Callable[[dict], bool],
+        limit: int,
+    ) -> tuple[list[dict], str | None]:
+        """Word-index entries of `event_id` whose word starts with `lookup`.
+
+        Reads only the index entries under that prefix: the cost grows with the
+        number of matching words, not with the size of the event.
+        """
+        partition = f"EVENT#{event_id}#WORD#{lookup[:2]}"
+        return self._page(
+            {
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :word)",
+                "ExpressionAttributeValues": _values({":pk": partition, ":word": lookup}),
+            },
+            ("pk", "sk"),
+            {"pk": partition},
+            cursor,
+            lambda item: WordHit(item["attendee_id"], item["word"], list(item["words"])),
+            keep,
+            limit,
+        )
+
+    def list_attendees(
+        self, event_id: str, cursor: str | None, limit: int
+    ) -> tuple[list[Attendee], str | None]:
+        """Every registration of an event, by name, a page at a time."""
+        partition = f"EVENT#{event_id}#ATTENDEES"
+        return self._page(
+            {
+                "IndexName": "gsi1",
+                "KeyConditionExpression": "gsi1pk = :pk",
+                "ExpressionAttributeValues": _values({":pk": partition}),
+            },
+            ("pk", "sk", "gsi1pk", "gsi1sk"),
+            {"gsi1pk": partition},
+            cursor,
+            _attendee_from_item,
+            lambda _: True,
+            limit,
+        )
+
+    def list_scans(
+        self,
+        event_id: str,
+        day: date | None,
+        keep: Callable[[ScanEntry], bool],
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[ScanEntry], str | None]:
+        """The scan log, oldest first, of one event day or of all."""
+        partition = f"EVENT#{event_id}#SCANS"
+        condition = "gsi1pk = :pk"
+        values: dict[str, Any] = {":pk": partition}
+        if day is not None:
+            condition += " AND begins_with(gsi1sk, :day)"
+            values[":day"] = f"{day.isoformat()}#"
+        return self._page(
+            {
+                "IndexName": "gsi1",
+                "KeyConditionExpression": condition,
+                "ExpressionAttributeValues": _values(values),
+            },
+            ("pk", "sk", "gsi1pk", "gsi1sk"),
+            {"gsi1pk": partition},
+            cursor,
+            _scan_entry,
+            keep,
+            limit,
+        )
+
+    def reissue_badge(self, event_id: str, attendee_id: str, issue: BadgeIssue) -> Attendee:
+        """Give the attendee a new badge serial, revoking the old code at once.
+
+        One conditional update: a scan of the old code racing it either lands
+        first or finds the serial changed.
+        """
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key=_dump(_attendee_key(attendee_id)),
+                UpdateExpression="SET badge_serial = badge_serial + :one,"
+                " reissues = list_append(if_not_exists(reissues, :none), :issue)",
+                ConditionExpression="event_id = :event AND #status = :active"
+                " AND badge_serial < :max",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=_values(
+                    {
+                        ":one": 1,
+                        ":none": [],
+                        ":issue": [_reissue_item(issue)],
+                        ":event": event_id,
+                        ":active": ACTIVE,
+                        ":max": MAX_SERIAL,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise Conflict() from None
+            raise
+        return _attendee_from_item(_load(response["Attributes"]))
+
+    def cancel(self, record: EventRecord, attendee: Attendee, at: datetime) -> None:
+        """Cancel a registration that has no check-in: its counts drop, its email frees.
+
+        Raises StaleAttendee with the fresh state if the attendee changed since
+        read (checked in, already cancelled).
+        """
+        names = {f"#reg{index}": _registered_on(day) for index, day in enumerate(attendee.days)}
+        try:
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_attendee_key(attendee.id)),
+                            "UpdateExpression": "SET #status = :cancelled, cancelled_at = :at",
+                            "ConditionExpression": "#status = :active AND checkin_count = :zero",
+                            "ExpressionAttributeNames": {"#status": "status"},
+                            "ExpressionAttributeValues": _values(
+                                {
+                                    ":cancelled": CANCELLED,
+                                    ":active": ACTIVE,
+                                    ":zero": 0,
+                                    ":at": at.isoformat(),
+                                }
+                            ),
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_event_key(record.event.id)),
+                            "UpdateExpression": "ADD "
+                            + ", ".join(["registered :less", *(f"{n} :less" for n in names)]),
+                            "ExpressionAttributeNames": names,  # one per day: never empty
+                            "ExpressionAttributeValues": _values({":less": -1}),
+                        }
+                    },
+                    {
+                        # The address may register again.
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": _dump(
+                                _email_key(record.event.id, normalise_email(attendee.email))
+                            ),
+                            "ConditionExpression": "attendee_id = :attendee",
+                            "ExpressionAttributeValues": _values({":attendee": attendee.id}),
+                        }
+                    },
+                ]
+            )
+        except _Cancelled as cancelled:
+            reason = cancelled.reasons[0]
+            if _failed(reason):
+                item = reason.get("Item")
+                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            raise Conflict() from None
+
+    def undo_checkin(
+        self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry
+    ) -> None:
+        """Remove one day's check-in, take it off the counts and log it, together."""
+        counter_names = {"#day": _checked_in_on(undo.day.date)}
+        counter_updates = ["#day :less"]
+        if undo.leaves_no_day_attended:
+            counter_updates.append("attended_any :less")
+        if undo.breaks_every_day:
+            counter_updates.append("attended_all_days :less")
+        try:
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_attendee_key(attendee.id)),
+                            "UpdateExpression": "REMOVE checkins.#date ADD checkin_count :less",
+                            "ConditionExpression": "attribute_exists(checkins.#date)"
+                            " AND checkin_count = :seen",
+                            "ExpressionAttributeNames": {"#date": undo.day.date.isoformat()},
+                            "ExpressionAttributeValues": _values(
+                                {":less": -1, ":seen": len(attendee.checkins)}
+                            ),
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_event_key(record.event.id)),
+                            "UpdateExpression": "ADD " + ", ".join(counter_updates),
+                            "ConditionExpression": "revision = :revision",
+                            "ExpressionAttributeNames": counter_names,
+                            "ExpressionAttributeValues": _values(
+                                {":less": -1, ":revision": record.revision}
+                            ),
+                        }
+                    },
+                    self._put_scan_operation(scan),
+                ]
+            )
+        except _Cancelled as cancelled:
+            reason = cancelled.reasons[0]
+            if _failed(reason):
+                item = reason.get("Item")
+                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            raise Conflict() from None
 
     # desk tokens -------------------------------------------------------------
 
@@ -602,19 +889,63 @@ class Store:
             raise
 
     def _batch_get(self, keys: Iterable[dict]) -> dict[tuple[str, str], dict]:
-        pending = [_dump(key) for key in keys]
         found: dict[tuple[str, str], dict] = {}
-        # BatchGetItem may hand some keys back unprocessed under load; ask again.
-        for _ in range(10):
+        pending = [_dump(key) for key in keys]
+        # At most 100 keys a request; and DynamoDB may hand some back
+        # unprocessed under load, to be asked for again.
+        for _ in range(10 + len(pending) // 100):
+            if not pending:
+                return found
+            batch, pending = pending[:100], pending[100:]
             response = self._client.batch_get_item(
-                RequestItems={self._table: {"Keys": pending, "ConsistentRead": True}}
+                RequestItems={self._table: {"Keys": batch, "ConsistentRead": True}}
             )
             for item in response.get("Responses", {}).get(self._table, []):
                 found[(item["pk"]["S"], item["sk"]["S"])] = item
-            pending = response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
-            if not pending:
-                return found
-        raise Conflict()
+            pending += response.get("UnprocessedKeys", {}).get(self._table, {}).get("Keys", [])
+        if pending:
+            raise Conflict()
+        return found
+
+    def _page(
+        self,
+        query: dict,
+        key_names: tuple[str, ...],
+        partition: dict[str, str],
+        cursor: str | None,
+        convert: Callable[[dict], T],
+        keep: Callable[[T], bool],
+        limit: int,
+    ) -> tuple[list[T], str | None]:
+        """Up to `limit` kept items of a query, converted, and a cursor for the rest.
+
+        The cursor is the key of the last item looked at, so a page that stops
+        in the middle of DynamoDB's page resumes exactly there. Each call reads
+        at most MAX_ITEMS_PER_PAGE items: a filter that keeps few items gives
+        short pages rather than long requests.
+        """
+        start = _decode_cursor(cursor, key_names, partition) if cursor else None
+        kept: list[T] = []
+        read = 0
+        while True:
+            page = self._client.query(
+                TableName=self._table,
+                Limit=min(max(limit * 2, 25), MAX_ITEMS_PER_PAGE),
+                **query,
+                **({"ExclusiveStartKey": _dump(start)} if start else {}),
+            )
+            items = [_load(item) for item in page.get("Items", [])]
+            for index, item in enumerate(items):
+                read += 1
+                value = convert(item)
+                if keep(value):
+                    kept.append(value)
+                more = index + 1 < len(items) or "LastEvaluatedKey" in page
+                if (len(kept) == limit or read >= MAX_ITEMS_PER_PAGE) and more:
+                    return kept, _encode_cursor({name: item[name] for name in key_names})
+            if "LastEvaluatedKey" not in page:
+                return kept, None
+            start = _load(page["LastEvaluatedKey"])
 
     def _query(self, **kwargs: Any) -> list[dict]:
         items: list[dict] = []
@@ -630,6 +961,10 @@ class Store:
             start = page.get("LastEvaluatedKey")
             if not start:
                 return items
+
+
+def _failed(reason: dict) -> bool:
+    return reason.get("Code") == "ConditionalCheckFailed"
 
 
 class _Cancelled(Exception):
@@ -652,7 +987,7 @@ def _attendee_item(attendee: Attendee) -> dict:
     return {
         **_attendee_key(attendee.id),
         "gsi1pk": f"EVENT#{attendee.event_id}#ATTENDEES",
-        "gsi1sk": f"{attendee.name.casefold()}#{attendee.id}",
+        "gsi1sk": f"{normalise(attendee.name)}#{attendee.id}",
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
         "name": attendee.name,
@@ -669,6 +1004,18 @@ def _attendee_item(attendee: Attendee) -> dict:
         "source": attendee.source,
         "checkins": {day.isoformat(): _checkin_item(c) for day, c in attendee.checkins.items()},
         "checkin_count": len(attendee.checkins),
+        "reissues": [_reissue_item(issue) for issue in attendee.reissues],
+    }
+
+
+def _word_item(event_id: str, word: str, attendee_id: str, words: list[str]) -> dict:
+    # Partitioned by the word's first two letters, the shortest lookup.
+    return {
+        "pk": f"EVENT#{event_id}#WORD#{word[:2]}",
+        "sk": f"{word}#{attendee_id}",
+        "attendee_id": attendee_id,
+        "word": word,
+        "words": words,
     }
 
 
@@ -689,6 +1036,23 @@ def _event_record(item: dict | None) -> EventRecord | None:
     )
 
 
+def _scan_entry(item: dict) -> ScanEntry:
+    return ScanEntry(
+        event_id=item["pk"].split("#")[1],
+        scan_id=item["scan_id"],
+        day=item["day"],
+        received_at=item["received_at"],
+        scanned_at=item["scanned_at"],
+        desk=item.get("desk"),
+        desk_token_id=item.get("desk_token_id"),
+        result=item.get("result"),
+        error_code=item.get("error_code"),
+        attendee_id=item.get("attendee_id"),
+        status=int(item["status"]),
+        body=json.loads(item["response"]),
+    )
+
+
 def _scan_record(item: dict | None) -> ScanRecord | None:
     if not item:
         return None
@@ -705,3 +1069,27 @@ def _raise_registration_refusal(record: EventRecord, item: dict | None) -> None:
     if not current.get("registration_open", False):
         raise HadirError(409, "registration_closed", "Registration for this event is closed.")
     raise HadirError(409, "event_full", "This event is full.")
+
+
+def _encode_cursor(key: dict[str, str]) -> str:
+    raw = json.dumps(key, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, key_names: tuple[str, ...], partition: dict[str, str]) -> dict:
+    """A cursor this store handed out for this very listing, or a 422."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        key = None
+    if (
+        not isinstance(key, dict)
+        or set(key) != set(key_names)
+        or not all(isinstance(value, str) for value in key.values())
+        or any(key.get(name) != value for name, value in partition.items())
+    ):
+        raise validation_error(
+            [{"field": "next", "message": "is not a cursor from this listing"}],
+            "The paging cursor is not valid here.",
+        )
+    return key
