@@ -56,9 +56,14 @@ def indexed_words(*texts: str) -> list[str]:
 
 
 def lookup_word(query_words: list[str]) -> str | None:
-    """The query word to look up in the index: the longest, the most selective."""
-    candidates = [word for word in query_words if len(word) >= MIN_LOOKUP]
-    return max(candidates, key=len) if candidates else None
+    """The query word to look up in the index, the likeliest to be selective.
+
+    The longest; between equals the later one, as people type a given name
+    first and then what sets the person apart.
+    """
+    candidates = [(len(word), index, word) for index, word in enumerate(query_words)]
+    usable = [candidate for candidate in candidates if candidate[0] >= MIN_LOOKUP]
+    return max(usable)[2] if usable else None
 
 
 def matches(query_words: list[str], attendee_words: list[str]) -> bool:
