@@ -17,7 +17,18 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.models import CheckinRequest, DeskTokenRequest, Event, Registration
+from chalicelib.models import (
+    GENDERS,
+    ORGANISATION_TYPES,
+    AttendeeQuery,
+    CheckinRequest,
+    DeskTokenRequest,
+    Event,
+    Registration,
+    ReissueRequest,
+    ScanQuery,
+    WalkIn,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -28,6 +39,16 @@ PATH_PARAMETERS = {
     "event_id": "The event's id, e.g. `socmed-conservation-2016`.",
     "code": "A badge code: the exact text its QR code holds.",
     "token_id": "The desk token's `id` (never the token itself).",
+    "attendee_id": "The registration's `attendee_id`.",
+    "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
+}
+
+QUERY_PARAMETERS = {
+    "q": "Words that start words of the name or organisation, e.g. `do thi`.",
+    "limit": "At most this many on the page.",
+    "next": "The previous page's `next`, for the following page.",
+    "date": "Only this event day's scans (`YYYY-MM-DD`).",
+    "result": "Only scans with this `result` or `error_code`, e.g. `checked_in`, `badge_revoked`.",
 }
 
 
@@ -58,8 +79,23 @@ LOCAL_TIME = {
 COUNT = {"type": "integer", "minimum": 0}
 
 
+STATUS = {"enum": ["active", "cancelled"]}
+CHECKIN_TIMES = {"checked_in_at": INSTANT, "checked_in_at_local": LOCAL_TIME}
+
+
 def nullable(schema: dict) -> dict:
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
     return {**schema, "type": [schema["type"], "null"]}
+
+
+def _page(key: str, item: dict, description: str) -> dict:
+    """One page of a list that pages: the items and the cursor to the next page."""
+    cursor = {
+        **nullable(STRING),
+        "description": "Null on the last page; else send it back as `next=` for the next.",
+    }
+    return _obj({key: {"type": "array", "items": item}, "next": cursor}, description)
 
 
 REQUEST_MODELS: dict[str, type[BaseModel]] = {
@@ -67,10 +103,49 @@ REQUEST_MODELS: dict[str, type[BaseModel]] = {
     "register": Registration,
     "check_in": CheckinRequest,
     "create_desk_token": DeskTokenRequest,
+    "walk_in": WalkIn,
+    "reissue_badge": ReissueRequest,
 }
 
 
 # --- schemas ----------------------------------------------------------------
+
+BADGE = _obj(
+    {
+        "code": {**STRING, "description": "What the QR code holds."},
+        "qr_png_url": STRING,
+        "url": STRING,
+    }
+)
+REGISTRATION = _obj(
+    {
+        "attendee_id": STRING,
+        "event_id": STRING,
+        "name": STRING,
+        "organisation": STRING,
+        "days": {"type": "array", "items": DATE},
+        "badge": ref("Badge"),
+    }
+)
+CHECKIN_RESULT = _obj(
+    {
+        "result": {"enum": ["checked_in", "already_checked_in"]},
+        "attendee": _obj({"id": STRING, "name": STRING, "organisation": STRING}),
+        "day": _obj({"number": {"type": "integer", "minimum": 1}, "date": DATE}),
+        **CHECKIN_TIMES,
+        "desk": nullable(STRING),
+    },
+    "For `already_checked_in`, the time and desk are the first check-in's.",
+)
+# The days a person registered for, each with its check-in time if any.
+REGISTERED_DAYS = {
+    "type": "array",
+    "description": "The days registered for; the check-in times are null "
+    "until the holder is checked in on that day.",
+    "items": _obj(
+        {"date": DATE, **{name: nullable(schema) for name, schema in CHECKIN_TIMES.items()}}
+    ),
+}
 
 RESPONSE_SCHEMAS: dict[str, dict] = {
     "Health": _obj({"status": {"const": "ok"}}),
@@ -92,23 +167,8 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
         },
         "Every error. Messages never echo submitted personal data.",
     ),
-    "Badge": _obj(
-        {
-            "code": {**STRING, "description": "What the QR code holds."},
-            "qr_png_url": STRING,
-            "url": STRING,
-        }
-    ),
-    "Registration": _obj(
-        {
-            "attendee_id": STRING,
-            "event_id": STRING,
-            "name": STRING,
-            "organisation": STRING,
-            "days": {"type": "array", "items": DATE},
-            "badge": ref("Badge"),
-        }
-    ),
+    "Badge": BADGE,
+    "Registration": REGISTRATION,
     "BadgeHolder": _obj(
         {
             "attendee_id": STRING,
@@ -116,7 +176,7 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
             "organisation": STRING,
             "job_title": nullable(STRING),
             "email": STRING,
-            "status": {"enum": ["active", "cancelled"]},
+            "status": STATUS,
             "event": _obj(
                 {
                     "id": STRING,
@@ -126,33 +186,12 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
                     "timezone": STRING,
                 }
             ),
-            "days": {
-                "type": "array",
-                "description": "The days registered for; the check-in times are null "
-                "until the holder is checked in on that day.",
-                "items": _obj(
-                    {
-                        "date": DATE,
-                        "checked_in_at": nullable(INSTANT),
-                        "checked_in_at_local": nullable(LOCAL_TIME),
-                    }
-                ),
-            },
+            "days": REGISTERED_DAYS,
             "badge": ref("Badge"),
         },
         "What the badge holder sees: their details, the event and their days.",
     ),
-    "CheckinResult": _obj(
-        {
-            "result": {"enum": ["checked_in", "already_checked_in"]},
-            "attendee": _obj({"id": STRING, "name": STRING, "organisation": STRING}),
-            "day": _obj({"number": {"type": "integer", "minimum": 1}, "date": DATE}),
-            "checked_in_at": INSTANT,
-            "checked_in_at_local": LOCAL_TIME,
-            "desk": nullable(STRING),
-        },
-        "For `already_checked_in`, the time and desk are the first check-in's.",
-    ),
+    "CheckinResult": CHECKIN_RESULT,
     "Attendance": _obj(
         {
             "event_id": STRING,
@@ -189,6 +228,119 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
         {"desk_tokens": {"type": "array", "items": ref("DeskToken")}},
         "Never includes the tokens themselves.",
     ),
+    # desk work
+    "AttendeeSummary": _obj(
+        {
+            "id": STRING,
+            "name": STRING,
+            "organisation": STRING,
+            "status": STATUS,
+            "days": REGISTERED_DAYS,
+        },
+        "A search result: enough for the desk to see at once whether someone is in.",
+    ),
+    "AttendeeList": _page(
+        "attendees",
+        ref("AttendeeSummary"),
+        "Each person once; everyone, by name, when an organiser sends no `q`.",
+    ),
+    "Attendee": _obj(
+        {
+            "id": STRING,
+            "event_id": STRING,
+            "name": STRING,
+            "email": STRING,
+            "phone": nullable(STRING),
+            "organisation": STRING,
+            "organisation_type": nullable({"enum": list(ORGANISATION_TYPES)}),
+            "job_title": nullable(STRING),
+            "gender": nullable({"enum": list(GENDERS)}),
+            "days": {"type": "array", "items": DATE},
+            "status": STATUS,
+            "source": {"enum": ["online", "walk_in"]},
+            "registered_at": INSTANT,
+            "cancelled_at": nullable(INSTANT),
+            "badge": _obj(
+                {
+                    **{name: nullable(schema) for name, schema in BADGE["properties"].items()},
+                    "status": {"enum": ["active", "revoked"]},
+                    "reissues": {
+                        "type": "array",
+                        "items": _obj(
+                            {
+                                "at": INSTANT,
+                                "at_local": LOCAL_TIME,
+                                "by": {
+                                    **nullable(STRING),
+                                    "description": "The desk token's id, or `organiser`.",
+                                },
+                                "reason": STRING,
+                            }
+                        ),
+                    },
+                },
+                "The current badge (its code and links are null once cancelled) and "
+                "every reissue, oldest first.",
+            ),
+            "checkins": {
+                "type": "array",
+                "description": "One per day checked in, by date.",
+                "items": _obj(
+                    {
+                        "date": DATE,
+                        **CHECKIN_TIMES,
+                        "desk": nullable(STRING),
+                        "desk_token_id": nullable(STRING),
+                    }
+                ),
+            },
+        },
+        "The desk's full view of one registration: details, badge, check-ins.",
+    ),
+    "WalkInResult": _obj(
+        {
+            **REGISTRATION["properties"],
+            "checkin": {
+                "description": "Null unless `check_in` was sent. Otherwise the check-in's "
+                "answer, or the error saying why not (the person is registered all the same).",
+                "oneOf": [ref("CheckinResult"), ref("Error"), {"type": "null"}],
+            },
+        },
+        "The registration, and the check-in made with it.",
+    ),
+    "BadgeReissued": _obj(
+        {"badge": ref("Badge")},
+        "The new badge; the old code answers 410 `badge_revoked` from now on.",
+    ),
+    "Cancelled": _obj({"status": {"const": "cancelled"}}),
+    "CheckinUndone": _obj(
+        {**CHECKIN_RESULT["properties"], "result": {"const": "undone"}, "undone_at": INSTANT},
+        "The check-in that was undone (its time and desk), and when it was undone.",
+    ),
+    "Scan": _obj(
+        {
+            "scan_id": {**STRING, "description": "The client's `scan_id`; `undo-...` for an undo."},
+            "date": {**DATE, "description": "The event-local date of `scanned_at`."},
+            "received_at": INSTANT,
+            "scanned_at": INSTANT,
+            "desk": nullable(STRING),
+            "desk_token_id": {**nullable(STRING), "description": "Null for an organiser."},
+            "result": {
+                **nullable({"enum": ["checked_in", "already_checked_in", "undone"]}),
+                "description": "Null when the scan was refused.",
+            },
+            "error_code": {
+                **nullable(STRING),
+                "description": "Why the scan was refused (an `error.code`); else null.",
+            },
+            "attendee_id": {
+                **nullable(STRING),
+                "description": "Null when the code was not one Hadir issued.",
+            },
+        },
+        "One check-in attempt, accepted or refused, or one undone check-in.",
+    ),
+    "ScanList": _page("scans", ref("Scan"), "The scan log, by day, then as received."),
 }
 
 
@@ -277,8 +429,9 @@ def _operation(
     role: str | None = None,
     description: str = "",
     body: dict | None = None,
+    query: type[BaseModel] | None = None,
 ) -> dict:
-    """One operation; `role` (a sentence) marks a staff route."""
+    """One operation; `role` (a sentence) marks a staff route, `query` parses its query."""
     operation: dict[str, Any] = {
         "operationId": operation_id,
         "summary": summary,
@@ -287,6 +440,8 @@ def _operation(
     text = " ".join(part for part in (role, description) if part)
     if text:
         operation["description"] = text
+    if query is not None:
+        operation["parameters"] = _query_parameters(query)
     if body is not None:
         operation["requestBody"] = {
             "required": True,
@@ -301,6 +456,33 @@ def _operation(
         raise ValueError(f"{operation_id}: a status is described twice")
     operation["responses"] = dict(sorted(responses, key=lambda item: item[0]))
     return operation
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    """The query parameters a model parses (app.py's `parse_query`), by their aliases."""
+    schema = model.model_json_schema(mode="validation")
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "description": QUERY_PARAMETERS[name],
+            "schema": _query_schema(field),
+        }
+        for name, field in schema["properties"].items()
+    ]
+
+
+def _query_schema(field: dict) -> dict:
+    """A field's schema as a parameter's: one that is not sent is absent, never null."""
+    (schema,) = [option for option in field.get("anyOf", [field]) if option != {"type": "null"}]
+    merged = {**field, **schema}
+    return {
+        key: value
+        for key, value in merged.items()
+        if key not in ("anyOf", "title") and value is not None
+    }
 
 
 def _path_parameters(path: str) -> dict:
@@ -327,6 +509,9 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
     no_event = _error(404, "event_not_found")
     no_badge = _error(404, "badge_not_found", note="Not a code Hadir issued (forged, altered).")
     revoked = _error(410, "badge_revoked", note="Reissued, or the registration was cancelled.")
+    attendee = f"{events}/attendees/{{attendee_id}}"
+    no_attendee = _error(404, "attendee_not_found", "event_not_found")
+    bad_page = "a `limit` out of range, an unknown parameter, or a `next` not from this listing"
     return {
         "/health": {
             "get": _operation(
@@ -457,6 +642,138 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 "now; more than 2 minutes ahead is 422). One check-in per attendee per day; "
                 "repeating a `scan_id` returns the first answer and changes nothing.",
                 body=bodies[CheckinRequest],
+            )
+        },
+        f"{events}/attendees": {
+            "get": _operation(
+                "find_attendees",
+                "Find attendees by name",
+                [
+                    ("200", _json("One page of the people found.", "AttendeeList")),
+                    no_event,
+                    _error(
+                        422,
+                        "validation_error",
+                        note="No `q` from a desk token, a `q` without a word of 2 or more "
+                        f"letters, {bad_page}.",
+                    ),
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="`q` is matched case- and accent-insensitively against the starts "
+                "of the words of the name and organisation, and every word of it must match: "
+                "`sit` finds Siti, `do thi` finds Đỗ Thị Hương. An organiser may leave `q` "
+                "out to page through everyone, by name.",
+                query=AttendeeQuery,
+            ),
+            "post": _operation(
+                "walk_in",
+                "Register a walk-in",
+                [
+                    (
+                        "201",
+                        _json("Registered; `checkin` says whether checked in too.", "WalkInResult"),
+                    ),
+                    no_event,
+                    _error(409, "already_registered", "event_full"),
+                    BUSY,
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="The registration body, plus `check_in: true` and a `scan_id` to "
+                "check the person in at once, on today's event day. The desk may register "
+                "after public registration has closed; capacity and one registration per "
+                "email hold as online. Repeating a `scan_id` returns the first answer and "
+                "changes nothing.",
+                body=bodies[WalkIn],
+            ),
+        },
+        attendee: {
+            "get": _operation(
+                "attendee",
+                "An attendee's registration",
+                [
+                    ("200", _json("The registration, its badge and its check-ins.", "Attendee")),
+                    no_attendee,
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="Not cached.",
+            ),
+            "delete": _operation(
+                "cancel_registration",
+                "Cancel a registration",
+                [
+                    ("200", _json("Cancelled, or it already was.", "Cancelled")),
+                    no_attendee,
+                    _error(
+                        409,
+                        "already_checked_in",
+                        note="Checked in on some day: undo those check-ins first.",
+                    ),
+                    BUSY,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="The badge answers 410 `badge_revoked` from then on, and the "
+                "counts drop the registration.",
+            ),
+        },
+        f"{attendee}/badge": {
+            "post": _operation(
+                "reissue_badge",
+                "Reissue a badge",
+                [
+                    ("201", _json("The new badge.", "BadgeReissued")),
+                    no_attendee,
+                    _error(409, "registration_cancelled", "too_many_reissues"),
+                    BUSY,
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="For a lost badge: a new code, and the old one answers 410 "
+                "`badge_revoked` from then on. The reason is kept in the attendee's history.",
+                body=bodies[ReissueRequest],
+            )
+        },
+        f"{events}/checkins/{{attendee_id}}/{{date}}": {
+            "delete": _operation(
+                "undo_checkin",
+                "Undo a day's check-in",
+                [
+                    ("200", _json("Undone; the check-in as it was.", "CheckinUndone")),
+                    _error(
+                        404,
+                        "checkin_not_found",
+                        "attendee_not_found",
+                        "event_not_found",
+                        note="`checkin_not_found`: not checked in on that date.",
+                    ),
+                    _error(422, "validation_error", note="`date` is not a date."),
+                    BUSY,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="The counts follow, and the scan log gains an entry with "
+                "`result: undone`.",
+            )
+        },
+        f"{events}/scans": {
+            "get": _operation(
+                "scans",
+                "The scan log",
+                [
+                    ("200", _json("One page of the scan log.", "ScanList")),
+                    no_event,
+                    _error(
+                        422, "validation_error", note=f"A `date` that is not a date, {bad_page}."
+                    ),
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="Every check-in attempt, accepted or refused, and every undone "
+                "check-in.",
+                query=ScanQuery,
             )
         },
         f"{events}/attendance": {

@@ -418,7 +418,7 @@ class Store:
                     409, "already_registered", "This email address is already registered."
                 ) from None
             if _failed(event_reason):
-                _raise_registration_refusal(record, event_reason.get("Item"))
+                _raise_registration_refusal(record, event_reason.get("Item"), desk)
             raise Conflict() from None
 
     def _put_new(self, item: dict) -> dict:
@@ -1060,13 +1060,13 @@ def _scan_record(item: dict | None) -> ScanRecord | None:
     return ScanRecord(status=int(data["status"]), body=json.loads(data["response"]))
 
 
-def _raise_registration_refusal(record: EventRecord, item: dict | None) -> None:
+def _raise_registration_refusal(record: EventRecord, item: dict | None, desk: bool) -> None:
     if item is None:
         raise event_not_found()
     current = _load(item)
     if int(current.get("revision", 0)) != record.revision:
         raise Conflict()
-    if not current.get("registration_open", False):
+    if not desk and not current.get("registration_open", False):
         raise HadirError(409, "registration_closed", "Registration for this event is closed.")
     raise HadirError(409, "event_full", "This event is full.")
 

@@ -11,8 +11,19 @@ import pytest
 from pydantic import BaseModel
 
 import app as app_module
-from chalicelib.models import CheckinRequest, DeskTokenRequest, Event, Registration
+from chalicelib.models import (
+    AttendeeQuery,
+    CheckinRequest,
+    DeskTokenRequest,
+    Event,
+    Registration,
+    ReissueRequest,
+    ScanQuery,
+    WalkIn,
+)
 from chalicelib.openapi import openapi_document
+from chalicelib.seed import WORKSHOP_ID
+from tests.conftest import registration_body
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +34,14 @@ REQUEST_MODELS = {
     "register": Registration,
     "check_in": CheckinRequest,
     "create_desk_token": DeskTokenRequest,
+    "walk_in": WalkIn,
+    "reissue_badge": ReissueRequest,
 }
+
+# What each route parses its query with (app.py's `parse_query` calls), and the
+# contract's page sizes: (least, most, default).
+QUERY_MODELS = {"find_attendees": AttendeeQuery, "scans": ScanQuery}
+PAGE_SIZES = {"find_attendees": (1, 100, 20), "scans": (1, 200, 50)}
 
 # From ../shared/API.md: the error codes the contract names for each route, by status.
 CONTRACT_ERRORS = {
@@ -42,6 +60,37 @@ CONTRACT_ERRORS = {
         410: {"badge_revoked"},
         422: {"validation_error"},
     },
+    # Section 6, desk work.
+    ("GET", "/events/{event_id}/attendees"): {
+        404: {"event_not_found"},
+        422: {"validation_error"},
+    },
+    ("POST", "/events/{event_id}/attendees"): {
+        404: {"event_not_found"},
+        409: {"already_registered", "event_full"},
+        422: {"validation_error"},
+        503: {"temporarily_unavailable"},
+    },
+    ("GET", "/events/{event_id}/attendees/{attendee_id}"): {
+        404: {"attendee_not_found", "event_not_found"},
+    },
+    ("POST", "/events/{event_id}/attendees/{attendee_id}/badge"): {
+        404: {"attendee_not_found"},
+        409: {"registration_cancelled", "too_many_reissues"},
+        422: {"validation_error"},
+    },
+    ("DELETE", "/events/{event_id}/attendees/{attendee_id}"): {
+        404: {"attendee_not_found"},
+        409: {"already_checked_in"},
+    },
+    ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {
+        404: {"checkin_not_found", "attendee_not_found"},
+        422: {"validation_error"},
+    },
+    ("GET", "/events/{event_id}/scans"): {
+        404: {"event_not_found"},
+        422: {"validation_error"},
+    },
 }
 
 # The success statuses the contract names for each route.
@@ -58,6 +107,13 @@ CONTRACT_SUCCESSES = {
     ("POST", "/events/{event_id}/desk-tokens"): {201},
     ("GET", "/events/{event_id}/desk-tokens"): {200},
     ("DELETE", "/events/{event_id}/desk-tokens/{token_id}"): {204},
+    ("GET", "/events/{event_id}/attendees"): {200},
+    ("POST", "/events/{event_id}/attendees"): {201},
+    ("GET", "/events/{event_id}/attendees/{attendee_id}"): {200},
+    ("POST", "/events/{event_id}/attendees/{attendee_id}/badge"): {201},
+    ("DELETE", "/events/{event_id}/attendees/{attendee_id}"): {200},
+    ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {200},
+    ("GET", "/events/{event_id}/scans"): {200},
 }
 
 
@@ -210,6 +266,32 @@ def test_routes_with_a_json_body_document_bad_bodies(document):
                 assert f"`{code}`" in operation["responses"][status]["description"], key
 
 
+def test_query_parameters_are_the_query_models(document):
+    for operation in operations(document).values():
+        parameters = operation.get("parameters", [])
+        model = QUERY_MODELS.get(operation["operationId"])
+        if model is None:
+            assert not parameters, operation["operationId"]
+            continue
+        names = {field.alias or name for name, field in model.model_fields.items()}
+        assert {p["name"] for p in parameters} == names, operation["operationId"]
+        for parameter in parameters:
+            assert parameter["in"] == "query" and parameter["required"] is False
+            assert parameter["description"]
+            assert "null" not in str(parameter["schema"]), parameter
+
+
+@pytest.mark.parametrize("operation_id", sorted(PAGE_SIZES))
+def test_paged_lists_document_their_page_size(document, operation_id):
+    (operation,) = [o for o in operations(document).values() if o["operationId"] == operation_id]
+    (limit,) = [p["schema"] for p in operation["parameters"] if p["name"] == "limit"]
+    assert (limit["minimum"], limit["maximum"], limit["default"]) == PAGE_SIZES[operation_id]
+    schema = resolve(
+        document, operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    )
+    assert schema["properties"]["next"]["type"] == ["string", "null"]
+
+
 def test_the_qr_code_is_a_png(document):
     response = operations(document)["GET", "/badges/{code}/qr.png"]["responses"]["200"]
     assert response["content"] == {
@@ -286,3 +368,72 @@ def test_registration_requires_what_the_contract_requires(document):
     operation = operations(document)["POST", "/events/{event_id}/registrations"]
     schema = body_schema(document, operation)
     assert set(schema["required"]) == {"name", "email", "organisation", "consent"}
+
+
+# --- responses --------------------------------------------------------------
+
+
+def closed(node):
+    """A copy of a schema in which no object may carry a property it does not name."""
+    if isinstance(node, list):
+        return [closed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: closed(value) for key, value in node.items()}
+    if "properties" in node:
+        node.setdefault("additionalProperties", False)
+    return node
+
+
+def check_reply(document, method: str, path: str, reply, status: int) -> None:
+    """The reply has the status and exactly the body shape documented for it."""
+    from jsonschema import Draft202012Validator
+
+    assert reply.status == status, reply
+    response = operations(document)[method, path]["responses"][str(status)]
+    schema = response["content"]["application/json"]["schema"]
+    validator = Draft202012Validator({**schema, "components": closed(document["components"])})
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(reply.json)]
+    assert not errors, (method, path, errors)
+
+
+def test_desk_work_replies_have_the_documented_shapes(api, document, organiser, desk_token):
+    events = "/events/{event_id}"
+    attendee = f"{events}/attendees/{{attendee_id}}"
+    at = f"/events/{WORKSHOP_ID}"
+
+    walk_in = {**registration_body(), "check_in": True, "scan_id": "walk-in-0001", "desk": "A"}
+    reply = api.post(f"{at}/attendees", walk_in, token=desk_token)
+    check_reply(document, "POST", f"{events}/attendees", reply, 201)
+    assert reply.json["checkin"]["result"] == "checked_in"
+    attendee_id = reply.json["attendee_id"]
+    late = registration_body(email="late@example.org", job_title="Staf", phone="0812 345")
+    reply = api.post(f"{at}/attendees", {**late, "check_in": False}, token=desk_token)
+    check_reply(document, "POST", f"{events}/attendees", reply, 201)
+    assert reply.json["checkin"] is None
+    late_id = reply.json["attendee_id"]
+
+    reply = api.get(f"{at}/attendees?q=sit&limit=1", token=desk_token)
+    check_reply(document, "GET", f"{events}/attendees", reply, 200)
+    assert reply.json["attendees"] and reply.json["next"]
+    reply = api.get(f"{at}/attendees", token=organiser)
+    check_reply(document, "GET", f"{events}/attendees", reply, 200)
+
+    reply = api.post(f"{at}/attendees/{late_id}/badge", {"reason": "lost"}, token=desk_token)
+    check_reply(document, "POST", f"{attendee}/badge", reply, 201)
+    reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)
+    check_reply(document, "GET", attendee, reply, 200)
+    assert reply.json["badge"]["reissues"]
+    reply = api.delete(f"{at}/attendees/{late_id}", token=organiser)
+    check_reply(document, "DELETE", attendee, reply, 200)
+    reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)
+    check_reply(document, "GET", attendee, reply, 200)
+    assert reply.json["badge"]["code"] is None
+
+    reply = api.delete(f"{at}/checkins/{attendee_id}/2016-11-29", token=organiser)
+    check_reply(document, "DELETE", f"{events}/checkins/{{attendee_id}}/{{date}}", reply, 200)
+    api.post(f"{at}/checkins", {"code": "forged", "scan_id": "forged-0001"}, token=desk_token)
+    reply = api.get(f"{at}/scans?date=2016-11-29", token=organiser)
+    check_reply(document, "GET", f"{events}/scans", reply, 200)
+    results = {(scan["result"], scan["error_code"]) for scan in reply.json["scans"]}
+    assert results == {("checked_in", None), ("undone", None), (None, "badge_not_found")}
