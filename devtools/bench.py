@@ -154,7 +154,7 @@ def door() -> None:
                 _, registration = post(
                     f"{base}/registrations",
                     {
-                        "name": f"Peserta {index}",
+                        "name": f"Peserta Nama{index:04d}",
                         "email": f"p{index}@example.org",
                         "organisation": "Yayasan",
                         "consent": True,
@@ -186,6 +186,16 @@ def door() -> None:
                 counting.append(time.perf_counter() - started)
             attendance_requests = sum(requests.values()) / 50
 
+            searching = []
+            for index in range(50):
+                started = time.perf_counter()
+                reply = test.http.get(
+                    f"{base}/attendees?q=nama{index:04d}",
+                    headers={"Authorization": f"Bearer {desk['token']}"},
+                )
+                searching.append(time.perf_counter() - started)
+                assert reply.status_code == 200
+
         print(f"registration over the test client: {_percentiles(registering)}")
         print(
             f"check-in over the test client: {_percentiles(checking_in)}; "
@@ -196,6 +206,7 @@ def door() -> None:
             f"attendance with {RUNS} registered: {_percentiles(counting)}; "
             f"{attendance_requests:.1f} DynamoDB requests each"
         )
+        print(f"search finding one of {RUNS} by name: {_percentiles(searching)}")
         drawing = []
         for code in codes[:100]:
             started = time.perf_counter()
