@@ -201,7 +201,9 @@ def check_in(event_id):
 def find_attendees(event_id):
     desk = staff(DESK, event_id)
     query = parse_query(AttendeeQuery, _request.get().query_params)
-    return json_response(hadir().find_attendees(event_id, query, desk))
+    return json_response(
+        hadir().find_attendees(event_id, query, desk), headers={"Cache-Control": "no-store"}
+    )
 
 
 @app.route("/events/{event_id}/attendees", methods=["POST"], authorizer=staff_token)

@@ -305,9 +305,13 @@ class ScanQuery(BaseModel):
 
 
 def parse_query(model: type[M], params: dict[str, str] | None) -> M:
-    """Query parameters into `model`; numbers arrive as text, so not strict."""
+    """Query parameters into `model`; numbers arrive as text, so not strict.
+
+    A blank parameter (`?date=`, as a form sends "any") means no filter.
+    """
+    given = {name: value for name, value in (params or {}).items() if value.strip()}
     try:
-        return model.model_validate(dict(params or {}))
+        return model.model_validate(given)
     except ValidationError as error:
         raise validation_error(validation_fields(error)) from None
 

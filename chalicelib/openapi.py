@@ -246,7 +246,7 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
     ),
     "Attendee": _obj(
         {
-            "id": STRING,
+            "attendee_id": STRING,
             "event_id": STRING,
             "name": STRING,
             "email": STRING,

@@ -98,7 +98,7 @@ def attendee_summary_json(event: Event, attendee: Attendee) -> dict:
 def attendee_json(event: Event, attendee: Attendee, code: str | None) -> dict:
     """The desk's full view of one registration: details, badge, check-ins."""
     return {
-        "id": attendee.id,
+        "attendee_id": attendee.id,
         "event_id": attendee.event_id,
         "name": attendee.name,
         "email": attendee.email,

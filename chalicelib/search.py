@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Letters that Unicode does not decompose into a base letter and a mark, but
 # that people type without their stroke or ligature.
@@ -26,7 +27,9 @@ _FOLDS = str.maketrans(
         "þ": "th",
     }
 )
-_WORD = re.compile(r"[^\W_]+")
+# Apostrophes inside a name ("Ma'ruf", "O'Brien") join it: the word is found
+# both whole ("maruf") and by its parts ("ruf", "brien").
+_APOSTROPHES = re.compile(r"['\u2019\u02bc\u02b9`]")
 # The shortest query word the index can look up; shorter words only filter.
 MIN_LOOKUP = 2
 # Words indexed per registration: plenty for a 200-character name and
@@ -41,18 +44,53 @@ def normalise(text: str) -> str:
     return stripped.translate(_FOLDS)
 
 
+def _is_word_char(char: str) -> bool:
+    # Letters, digits and marks: the vowel signs of Devanagari, Thai and other
+    # scripts are marks, and a word must not be cut at them.
+    return unicodedata.category(char)[0] in "LNM"
+
+
+def _tokens(text: str) -> list[str]:
+    tokens, current = [], []
+    for char in text:
+        if _is_word_char(char):
+            current.append(char)
+        elif current:
+            tokens.append("".join(current))
+            current = []
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
 def words(*texts: str) -> list[str]:
     """The distinct normalised words of some texts, in order of appearance."""
     seen: dict[str, None] = {}
     for text in texts:
-        for word in _WORD.findall(normalise(text)):
-            seen.setdefault(word, None)
-    return [word for word in seen if word][:MAX_INDEXED_WORDS]
+        for chunk in normalise(text).split():
+            parts = _tokens(chunk)
+            joined = _tokens(_APOSTROPHES.sub("", chunk))
+            for word in [*joined, *parts]:
+                seen.setdefault(word, None)
+    return list(seen)[:MAX_INDEXED_WORDS]
 
 
-def indexed_words(*texts: str) -> list[str]:
-    """The words a registration is found by: those a lookup can start from."""
-    return [word for word in words(*texts) if len(word) >= MIN_LOOKUP]
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a registration is found by."""
+
+    words: list[str]  # every word, for matching every word of a query
+    indexed: list[str]  # those a lookup can start from: an index entry each
+
+
+def search_terms(*texts: str) -> SearchTerms:
+    every = words(*texts)
+    return SearchTerms(words=every, indexed=[word for word in every if len(word) >= MIN_LOOKUP])
+
+
+def sort_key(name: str) -> str:
+    """A name's place in an alphabetical list: "Budi" before "Budi Santoso"."""
+    return " ".join(words(name))
 
 
 def lookup_word(query_words: list[str]) -> str | None:

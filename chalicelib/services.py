@@ -54,7 +54,14 @@ from chalicelib.models import (
     ScanQuery,
     WalkIn,
 )
-from chalicelib.search import MIN_LOOKUP, first_match, indexed_words, lookup_word, matches, words
+from chalicelib.search import (
+    MIN_LOOKUP,
+    first_match,
+    lookup_word,
+    matches,
+    search_terms,
+    words,
+)
 from chalicelib.store import (
     Conflict,
     EventRecord,
@@ -198,7 +205,7 @@ class Hadir:
                     record,
                     attendee,
                     registration.normalised_email,
-                    indexed_words(attendee.name, attendee.organisation),
+                    search_terms(attendee.name, attendee.organisation),
                 )
             except Conflict:
                 continue
@@ -259,7 +266,7 @@ class Hadir:
                     record,
                     attendee,
                     walk_in.normalised_email,
-                    indexed_words(attendee.name, attendee.organisation),
+                    search_terms(attendee.name, attendee.organisation),
                     walk_in=scan_log,
                     desk=True,
                 )

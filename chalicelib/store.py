@@ -47,7 +47,7 @@ from chalicelib.domain import (
 )
 from chalicelib.errors import HadirError, event_not_found, validation_error
 from chalicelib.models import Event, normalise_email
-from chalicelib.search import normalise
+from chalicelib.search import SearchTerms, sort_key
 
 # The table's key schema and index, used by the local bootstrap, the tests and
 # the deployment template alike.
@@ -349,7 +349,7 @@ class Store:
         record: EventRecord,
         attendee: Attendee,
         normalised_email: str,
-        search_words: list[str],
+        terms: SearchTerms,
         walk_in: tuple[CheckinDecision | None, ScanEntry] | None = None,
         desk: bool = False,
     ) -> None:
@@ -401,8 +401,8 @@ class Store:
             self._put_new({**_email_key(event_id, normalised_email), "attendee_id": attendee.id}),
             self._put_new(_attendee_item(attendee)),
             *(
-                self._put_new(_word_item(event_id, word, attendee.id, search_words))
-                for word in search_words
+                self._put_new(_word_item(event_id, word, attendee.id, terms.words))
+                for word in terms.indexed
             ),
         ]
         if walk_in is not None:
@@ -987,7 +987,8 @@ def _attendee_item(attendee: Attendee) -> dict:
     return {
         **_attendee_key(attendee.id),
         "gsi1pk": f"EVENT#{attendee.event_id}#ATTENDEES",
-        "gsi1sk": f"{normalise(attendee.name)}#{attendee.id}",
+        # \x01 sorts below the space between words, so "Budi" precedes "Budi Santoso".
+        "gsi1sk": f"{sort_key(attendee.name)}\x01{attendee.id}",
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
         "name": attendee.name,

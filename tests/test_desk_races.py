@@ -16,7 +16,7 @@ from chalicelib.badges import new_attendee_id
 from chalicelib.domain import ACTIVE, Attendee
 from chalicelib.errors import HadirError
 from chalicelib.models import AttendeeQuery, CheckinRequest, Registration
-from chalicelib.search import indexed_words
+from chalicelib.search import search_terms
 from chalicelib.seed import WORKSHOP_ID
 from chalicelib.store import _attendee_item, _email_key, _word_item
 from tests.conftest import TABLE
@@ -161,10 +161,12 @@ def seed_directly(dynamodb, event_id: str, count: int) -> None:
             badge_serial=0,
             registered_at=datetime(2016, 11, 1, tzinfo=UTC),
         )
-        words = indexed_words(name, organisation)
+        terms = search_terms(name, organisation)
         writes.append(_attendee_item(attendee))
         writes.append({**_email_key(event_id, attendee.email), "attendee_id": attendee.id})
-        writes.extend(_word_item(event_id, word, attendee.id, words) for word in words)
+        writes.extend(
+            _word_item(event_id, word, attendee.id, terms.words) for word in terms.indexed
+        )
     dump = TypeSerializer().serialize
     for start in range(0, len(writes), 25):
         batch = [

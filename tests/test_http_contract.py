@@ -684,6 +684,22 @@ STAFF_ROUTES = [
     pytest.param(
         "DELETE", "/events/{event}/desk-tokens/0123456789abcdef", None, "organiser", id="revoke"
     ),
+    pytest.param("GET", "/events/{event}/attendees?q=siti", None, "desk", id="search"),
+    pytest.param("GET", "/events/{event}/attendees", None, "desk", id="list-attendees"),
+    pytest.param("GET", "/events/{event}/attendees/" + "a" * 16, None, "desk", id="attendee"),
+    pytest.param("POST", "/events/{event}/attendees", "walk_in", "desk", id="walk-in"),
+    pytest.param(
+        "POST", "/events/{event}/attendees/" + "a" * 16 + "/badge", "reason", "desk", id="reissue"
+    ),
+    pytest.param("DELETE", "/events/{event}/attendees/" + "a" * 16, None, "organiser", id="cancel"),
+    pytest.param(
+        "DELETE",
+        "/events/{event}/checkins/" + "a" * 16 + "/2016-11-29",
+        None,
+        "organiser",
+        id="undo",
+    ),
+    pytest.param("GET", "/events/{event}/scans", None, "organiser", id="scans"),
 ]
 
 
@@ -693,6 +709,8 @@ def staff_request(api, method, path, body_kind, token=None, headers=None):
         "event": lambda: event_doc(api),
         "checkin": lambda: {"attendee_id": "a" * 16, "scan_id": new_scan_id()},
         "label": lambda: {"label": "Desk Z"},
+        "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
+        "reason": lambda: {"reason": "lost"},
     }
     make = bodies[body_kind]
     body = make() if make else None

@@ -7,10 +7,11 @@ import pytest
 from chalicelib.search import (
     MAX_INDEXED_WORDS,
     first_match,
-    indexed_words,
     lookup_word,
     matches,
     normalise,
+    search_terms,
+    sort_key,
     words,
 )
 
@@ -31,16 +32,19 @@ def test_normalise_folds_case_accents_and_strokes(text, expected):
     assert normalise(text) == expected
 
 
-def test_words_split_on_anything_but_letters_and_digits():
-    assert words("Ma'ruf Amin", "Anne-Marie_Dupont (WALHI)") == [
-        "ma",
-        "ruf",
-        "amin",
-        "anne",
-        "marie",
-        "dupont",
-        "walhi",
-    ]
+def test_words_split_on_anything_but_letters_digits_and_marks():
+    assert words("Anne-Marie_Dupont (WALHI) 2016") == ["anne", "marie", "dupont", "walhi", "2016"]
+
+
+def test_a_name_with_an_apostrophe_is_a_word_whole_and_in_parts():
+    assert words("Ma'ruf Amin") == ["maruf", "ma", "ruf", "amin"]
+    assert words("O’Brien") == ["obrien", "o", "brien"]
+
+
+def test_vowel_signs_do_not_cut_a_word():
+    # Devanagari and Thai vowel signs are marks, not letters.
+    assert len(words("प्रिया शर्मा")) == 2
+    assert len(words("สมชาย")) == 1
 
 
 def test_words_are_distinct_and_bounded():
@@ -49,8 +53,20 @@ def test_words_are_distinct_and_bounded():
     assert len(words(many)) == MAX_INDEXED_WORDS
 
 
-def test_only_words_of_two_letters_or_more_are_indexed():
-    assert indexed_words("A. Siti R", "YLBHI") == ["siti", "ylbhi"]
+def test_only_words_of_two_letters_or_more_are_indexed_but_all_are_matched():
+    terms = search_terms("A. Siti R", "YLBHI")
+    assert terms.indexed == ["siti", "ylbhi"]
+    assert terms.words == ["a", "siti", "r", "ylbhi"]
+    assert matches(words("siti r"), terms.words)
+
+
+def test_names_sort_before_longer_names_they_start():
+    assert sorted(["Budi Santoso", "Budi", "Budiman", "budi a"], key=sort_key) == [
+        "Budi",
+        "budi a",
+        "Budi Santoso",
+        "Budiman",
+    ]
 
 
 @pytest.mark.parametrize(
