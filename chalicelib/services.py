@@ -29,6 +29,7 @@ from chalicelib.domain import (
     BadgeIssue,
     Checkin,
     CheckinContext,
+    CheckinDecision,
     check_reissuable,
     check_scan_time,
     decide_checkin,
@@ -226,39 +227,19 @@ class Hadir:
         for _ in range(MAX_ATTEMPTS):
             record = self._event_record(event_id)
             attendee = self._new_attendee(record, walk_in, "walk_in")
-            scan_log = None
-            checkin_body = None
+            body = presenters.registration_json(attendee, self._code(attendee))
+            body["checkin"], scan_log = None, None
             if walk_in.check_in:
-                now = attendee.registered_at
-                scan = _Scan(
-                    event_id=event_id,
-                    scan_id=walk_in.scan_id,
-                    desk=walk_in.desk or staff.label,
-                    desk_token_id=staff.token_id,
-                    received_at=now,
-                    scanned_at=now,
+                scan, decision, body["checkin"], refused = self._walk_in_checkin(
+                    record, attendee, walk_in, staff
                 )
-                context = CheckinContext(record.event, attendee, None, now)
-                try:
-                    decision = decide_checkin(context)
-                except HadirError as refusal:
-                    # Registered all the same; the desk is told why not checked in.
-                    decision, checkin_body, error_code = None, refusal.body(), refusal.code
-                else:
-                    checkin = scan.checkin()
-                    attendee.checkins[decision.day.date] = checkin
-                    checkin_body = presenters.checkin_json(
-                        record.event, attendee, decision.day, checkin, "checked_in"
-                    )
-                    error_code = None
-            body = {
-                **presenters.registration_json(attendee, self._code(attendee)),
-                "checkin": checkin_body,
-            }
-            if walk_in.check_in:
-                result = None if error_code else "checked_in"
+                # The log keeps the whole answer, for a retried request.
                 entry = scan.entry(
-                    record.event, attendee, Answer(201, body), result=result, error_code=error_code
+                    record.event,
+                    attendee,
+                    Answer(201, body),
+                    result=None if refused else "checked_in",
+                    error_code=refused,
                 )
                 scan_log = (decision, entry)
             try:
@@ -277,7 +258,36 @@ class Hadir:
             return Answer(201, body)
         raise _busy()
 
-    def _new_attendee(self, record: EventRecord, registration: Registration, source: str):
+    def _walk_in_checkin(
+        self, record: EventRecord, attendee: Attendee, walk_in: WalkIn, staff: Staff
+    ) -> tuple[_Scan, CheckinDecision | None, dict, str | None]:
+        """Decide a walk-in's check-in. Accepted, the attendee carries it; refused,
+        they are registered all the same and the desk is told why."""
+        now = attendee.registered_at
+        scan = _Scan(
+            event_id=record.event.id,
+            scan_id=walk_in.scan_id,
+            desk=walk_in.desk or staff.label,
+            desk_token_id=staff.token_id,
+            received_at=now,
+            scanned_at=now,
+        )
+        try:
+            decision = decide_checkin(CheckinContext(record.event, attendee, None, now))
+        except HadirError as refusal:
+            return scan, None, refusal.body(), refusal.code
+        checkin = scan.checkin()
+        attendee.checkins[decision.day.date] = checkin
+        body = presenters.checkin_json(record.event, attendee, decision.day, checkin, "checked_in")
+        return scan, decision, body, None
+
+    def _find_attendee(self, attendee_id: str) -> Attendee | None:
+        # Ids that could not be ours are not looked up.
+        return self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+
+    def _new_attendee(
+        self, record: EventRecord, registration: Registration, source: str
+    ) -> Attendee:
         return Attendee(
             id=new_attendee_id(),
             event_id=record.event.id,
@@ -459,7 +469,7 @@ class Hadir:
         return presenters.attendee_json(record.event, attendee, code)
 
     def _attendee_of(self, event: Event, attendee_id: str) -> Attendee:
-        attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+        attendee = self._find_attendee(attendee_id)
         if attendee is None or attendee.event_id != event.id:
             raise attendee_not_found()
         return attendee
@@ -468,7 +478,7 @@ class Hadir:
         """A new code for a lost badge; the old one answers badge_revoked from now on."""
         record = self._event_record(event_id)
         for _ in range(MAX_ATTEMPTS):
-            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            attendee = self._find_attendee(attendee_id)
             check_reissuable(record.event, attendee)
             issue = BadgeIssue(at=self.clock.now(), by=staff.token_id or staff.role, reason=reason)
             try:
@@ -482,7 +492,7 @@ class Hadir:
         """Cancel a registration; a person who has checked in must be undone first."""
         for _ in range(MAX_ATTEMPTS):
             record = self._event_record(event_id)
-            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            attendee = self._find_attendee(attendee_id)
             if not needs_cancelling(record.event, attendee):
                 break
             try:
@@ -504,7 +514,7 @@ class Hadir:
             ) from None
         for _ in range(MAX_ATTEMPTS):
             record = self._event_record(event_id)
-            attendee = self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+            attendee = self._find_attendee(attendee_id)
             undo = decide_undo(record.event, attendee, day)
             now = self.clock.now()
             body = {
