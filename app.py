@@ -16,12 +16,14 @@ from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
 from chalicelib.errors import HadirError, validation_error
 from chalicelib.models import (
     AttendeeQuery,
+    BadgeSheetQuery,
     CheckinRequest,
     DeskTokenRequest,
     Event,
     Registration,
     ReissueRequest,
     ScanQuery,
+    SignInSheetQuery,
     WalkIn,
     parse_body,
     parse_query,
@@ -186,6 +188,23 @@ def badge_qr(code):
     )
 
 
+@app.route("/badges/{code}/badge.pdf", methods=["GET"])
+def badge_pdf(code):
+    return pdf_response(hadir().badge_pdf(code), "badge.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return Response(
+        body=pdf,
+        status_code=200,
+        headers={
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 # --- desk -------------------------------------------------------------------
 
 
@@ -230,7 +249,26 @@ def reissue_badge(event_id, attendee_id):
     return json_response(hadir().reissue_badge(event_id, attendee_id, request.reason, desk), 201)
 
 
+@app.route("/events/{event_id}/sign-in-sheet.pdf", methods=["GET"], authorizer=staff_token)
+def sign_in_sheet(event_id):
+    staff(DESK, event_id)
+    query = parse_query(SignInSheetQuery, _request.get().query_params)
+    return pdf_response(hadir().sign_in_sheet(event_id, query.day), f"daftar-hadir-{query.day}.pdf")
+
+
 # --- organiser --------------------------------------------------------------
+
+
+@app.route("/events/{event_id}/badges.pdf", methods=["GET"], authorizer=staff_token)
+def badge_sheet(event_id):
+    staff(ORGANISER)
+    params = _request.get().query_params
+    query = parse_query(BadgeSheetQuery, {"layout": params.get("layout")} if params else None)
+    # Chalice's getlist raises for a parameter that is absent.
+    attendee_ids = params.getlist("attendee_id") if params and "attendee_id" in params else []
+    return pdf_response(
+        hadir().badge_sheet(event_id, query.layout, attendee_ids), f"badges-{event_id}.pdf"
+    )
 
 
 @app.route("/events/{event_id}/attendees/{attendee_id}", methods=["DELETE"], authorizer=staff_token)

@@ -65,6 +65,7 @@ class Attendee:
     checkins: dict[date, Checkin] = field(default_factory=dict)
     reissues: list[BadgeIssue] = field(default_factory=list)
     cancelled_at: datetime | None = None
+    prints: list[datetime] = field(default_factory=list)  # badge sheets it was on
 
     @property
     def is_active(self) -> bool:
@@ -102,6 +103,11 @@ def local_date(event: Event, instant: datetime) -> date:
 
 def local_iso(event: Event, instant: datetime) -> str:
     return instant.astimezone(event.zone).isoformat(timespec="seconds")
+
+
+def local_time(event: Event, instant: datetime) -> str:
+    """Wall-clock "HH:MM" at the event, for people reading a list."""
+    return instant.astimezone(event.zone).strftime("%H:%M")
 
 
 def utc_iso(instant: datetime) -> str:

@@ -304,12 +304,24 @@ class ScanQuery(BaseModel):
     next: Annotated[str, Field(max_length=2000)] | None = None
 
 
+class BadgeSheetQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    layout: Literal["a6", "a4-8"] = "a4-8"
+
+
+class SignInSheetQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: date = Field(alias="date")
+
+
 def parse_query(model: type[M], params: dict[str, str] | None) -> M:
     """Query parameters into `model`; numbers arrive as text, so not strict.
 
     A blank parameter (`?date=`, as a form sends "any") means no filter.
     """
-    given = {name: value for name, value in (params or {}).items() if value.strip()}
+    given = {name: value for name, value in (params or {}).items() if value and value.strip()}
     try:
         return model.model_validate(given)
     except ValidationError as error:

@@ -124,6 +124,9 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> dict:
                 }
                 for issue in attendee.reissues
             ],
+            "prints": [
+                {"at": utc_iso(at), "at_local": local_iso(event, at)} for at in attendee.prints
+            ],
         },
         "checkins": [
             {

@@ -35,6 +35,7 @@ from chalicelib.domain import (
     decide_checkin,
     decide_undo,
     local_date,
+    local_time,
     needs_cancelling,
     registration_days,
     utc_iso,
@@ -61,6 +62,7 @@ from chalicelib.search import (
     lookup_word,
     matches,
     search_terms,
+    sort_key,
     words,
 )
 from chalicelib.store import (
@@ -127,6 +129,34 @@ class _Scan:
             status=answer.status,
             body=answer.body,
         )
+
+
+# API Gateway and Lambda answer at most 6 MB, and a binary body travels as
+# base64 (4 bytes for 3): a PDF above this would not arrive.
+MAX_PDF_BYTES = 4_400_000
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise validation_error(
+            [{"field": "date", "message": "must be a date (YYYY-MM-DD)"}]
+        ) from None
+
+
+def _card(event: Event, attendee: Attendee, code: str, reprint: int):
+    from chalicelib.printing import BadgeCard, date_range
+
+    return BadgeCard(
+        name=attendee.name,
+        organisation=attendee.organisation,
+        code=code,
+        event_title=event.title,
+        dates=date_range(event.dates),
+        venue=event.venue.name,
+        reprint=reprint,
+    )
 
 
 def _busy() -> HadirError:
@@ -506,12 +536,7 @@ class Hadir:
 
     def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
         """Undo one day's check-in: counts follow, and the scan log says so."""
-        try:
-            day = date.fromisoformat(on)
-        except ValueError:
-            raise validation_error(
-                [{"field": "date", "message": "must be a date (YYYY-MM-DD)"}]
-            ) from None
+        day = _parse_date(on)
         for _ in range(MAX_ATTEMPTS):
             record = self._event_record(event_id)
             attendee = self._find_attendee(attendee_id)
@@ -550,6 +575,91 @@ class Hadir:
 
         entries, cursor = self.store.list_scans(event_id, query.day, keep, query.next, query.limit)
         return {"scans": [presenters.scan_json(entry) for entry in entries], "next": cursor}
+
+    # printing ----------------------------------------------------------------
+    # chalicelib.printing (fpdf2, Pillow, fontTools) is imported here, in the
+    # printing calls only: the door's cold starts never load it.
+
+    def badge_pdf(self, code: str) -> bytes:
+        """One printable badge, for its holder: not recorded as a print."""
+        from chalicelib import printing
+
+        attendee, code = self.badge_holder(code)
+        event = self.get_event(attendee.event_id)
+        return printing.badge_pdf(_card(event, attendee, code, reprint=0))
+
+    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
+        """Badges of every active attendee, or of those named, sorted by name.
+
+        Each badge on the sheet is recorded as printed; one printed before
+        says it is a reprint.
+        """
+        from chalicelib import printing
+
+        event = self.get_event(event_id)
+        if attendee_ids:
+            attendees = self._named_attendees(event, attendee_ids)
+        else:
+            attendees = [a for a in self.store.all_attendees(event_id) if a.is_active]
+        attendees.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
+        cards = [_card(event, a, self._code(a), reprint=len(a.prints)) for a in attendees]
+        pdf = printing.badge_sheet_pdf(cards, layout)
+        if len(pdf) > MAX_PDF_BYTES:
+            raise HadirError(
+                413,
+                "sheet_too_large",
+                "This sheet is too large to send at once; print it in parts with attendee_id.",
+            )
+        self.store.record_prints([a.id for a in attendees], self.clock.now())
+        return pdf
+
+    def _named_attendees(self, event: Event, attendee_ids: list[str]) -> list[Attendee]:
+        wanted = list(dict.fromkeys(attendee_ids))
+        valid = [attendee_id for attendee_id in wanted if is_attendee_id(attendee_id)]
+        found = self.store.get_attendees(valid) if valid else {}
+        attendees = []
+        for attendee_id in wanted:
+            attendee = found.get(attendee_id)
+            if attendee is None or attendee.event_id != event.id:
+                raise attendee_not_found()
+            check_reissuable(event, attendee)  # a cancelled registration has no badge
+            attendees.append(attendee)
+        return attendees
+
+    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
+        """The paper daftar hadir of one event day: everyone expected, alphabetically."""
+        from chalicelib import printing
+
+        event = self.get_event(event_id)
+        day = event.day_on(on)
+        if day is None:
+            raise HadirError(409, "not_an_event_day", f"{on} is not a day of this event.")
+        expected = [
+            attendee
+            for attendee in self.store.all_attendees(event_id)
+            if attendee.is_active and day.date in attendee.days
+        ]
+        expected.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
+        rows = [
+            printing.SignInRow(
+                name=attendee.name,
+                organisation=attendee.organisation,
+                checked_in_at=(
+                    local_time(event, attendee.checkins[day.date].at)
+                    if day.date in attendee.checkins
+                    else None
+                ),
+            )
+            for attendee in expected
+        ]
+        sheet = printing.SignInSheet(
+            event_title=event.title,
+            day_number=day.number,
+            day=day.date,
+            venue=event.venue.name,
+            rows=rows,
+        )
+        return printing.sign_in_sheet_pdf(sheet)
 
     # desk tokens -------------------------------------------------------------
 

@@ -175,6 +175,7 @@ def _attendee_from_item(item: dict) -> Attendee:
         cancelled_at=(
             datetime.fromisoformat(item["cancelled_at"]) if item.get("cancelled_at") else None
         ),
+        prints=[datetime.fromisoformat(at) for at in item.get("prints", [])],
     )
 
 
@@ -636,6 +637,36 @@ class Store:
             limit,
         )
 
+    def all_attendees(self, event_id: str) -> list[Attendee]:
+        """Every registration of an event, sorted by name (for printing)."""
+        items = self._query(
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :pk",
+            ExpressionAttributeValues=_values({":pk": f"EVENT#{event_id}#ATTENDEES"}),
+        )
+        return [_attendee_from_item(item) for item in items]
+
+    def record_prints(self, attendee_ids: list[str], at: datetime) -> None:
+        """Add a print to each attendee's history, up to 100 to a transaction."""
+        for start in range(0, len(attendee_ids), 100):
+            self._transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": _dump(_attendee_key(attendee_id)),
+                            "UpdateExpression": "SET prints = list_append("
+                            "if_not_exists(prints, :none), :print)",
+                            "ConditionExpression": "attribute_exists(pk)",
+                            "ExpressionAttributeValues": _values(
+                                {":none": [], ":print": [at.isoformat()]}
+                            ),
+                        }
+                    }
+                    for attendee_id in attendee_ids[start : start + 100]
+                ]
+            )
+
     def reissue_badge(self, event_id: str, attendee_id: str, issue: BadgeIssue) -> Attendee:
         """Give the attendee a new badge serial, revoking the old code at once.
 
@@ -953,7 +984,8 @@ class Store:
         while True:
             page = self._client.query(
                 TableName=self._table,
-                ConsistentRead=True,
+                # Strongly consistent reads exist on the table, not its index.
+                ConsistentRead="IndexName" not in kwargs,
                 **kwargs,
                 **({"ExclusiveStartKey": start} if start else {}),
             )
