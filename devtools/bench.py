@@ -76,7 +76,7 @@ started = time.perf_counter()
 import app
 from chalicelib import services, store, models, domain, badges
 elapsed = time.perf_counter() - started
-heavy = sorted({m.split('.')[0] for m in sys.modules} & {'qrcode', 'png', 'PIL', 'moto'})
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'qrcode', 'png', 'PIL', 'fpdf', 'moto'})
 print(elapsed, len(sys.modules), ','.join(heavy))
 """
 
@@ -186,6 +186,14 @@ def door() -> None:
                 counting.append(time.perf_counter() - started)
             attendance_requests = sum(requests.values()) / 50
 
+            started = time.perf_counter()
+            sheet = test.http.get(
+                f"{base}/badges.pdf?layout=a4-8",
+                headers={"Authorization": "Bearer organiser", "Accept": "application/pdf"},
+            )
+            sheet_seconds = time.perf_counter() - started
+            assert sheet.status_code == 200
+
             searching = []
             for index in range(50):
                 started = time.perf_counter()
@@ -207,6 +215,10 @@ def door() -> None:
             f"{attendance_requests:.1f} DynamoDB requests each"
         )
         print(f"search finding one of {RUNS} by name: {_percentiles(searching)}")
+        print(
+            f"badge sheet of all {RUNS} (a4-8) over the test client: {_ms(sheet_seconds)}, "
+            f"{len(sheet.body) / 1e6:.2f} MB (prints recorded)"
+        )
         drawing = []
         for code in codes[:100]:
             started = time.perf_counter()
@@ -218,11 +230,37 @@ def door() -> None:
         print(f"badge QR: {_percentiles(drawing)}; {len(png)} bytes PNG; QR version {version}")
 
 
+def printing() -> None:
+    from chalicelib.badges import issue_code, new_attendee_id
+    from chalicelib.printing import BadgeCard, badge_sheet_pdf
+
+    cards = [
+        BadgeCard(
+            name=f"Peserta Nama Panjang {index:04d}",
+            organisation="Wahana Lingkungan Hidup Indonesia",
+            code=issue_code(b"b" * 32, new_attendee_id(), 0),
+            event_title="Civil Society's Social Media Capacity on Conservation Issues",
+            dates="29-30 November 2016",
+            venue="Hotel Grand Cemara",
+        )
+        for index in range(1000)
+    ]
+    started = time.perf_counter()
+    pdf = badge_sheet_pdf(cards, "a4-8")
+    elapsed = time.perf_counter() - started
+    base64_mb = len(pdf) * 4 / 3 / 1e6
+    print(
+        f"1,000 badges in a4-8: {elapsed:.2f} s, {len(pdf) / 1e6:.2f} MB PDF "
+        f"({base64_mb:.2f} MB as base64; API Gateway and Lambda answer at most 6 MB)"
+    )
+
+
 def main() -> None:
     print(f"Hadir benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     bundle()
     cold_start()
     door()
+    printing()
 
 
 if __name__ == "__main__":

@@ -6,12 +6,19 @@ both pass their conditions, or one can wipe the other's writes on rollback.
 Real DynamoDB serialises conflicting requests. Holding one lock per moto
 DynamoDB request gives moto that guarantee, so concurrency tests exercise our
 conditions rather than moto's races.
+
+moto also takes that copy of the whole table once per item of a transaction,
+before changing anything, so every copy is the same; one per transaction is
+kept instead. A registration's forty search-word items otherwise cost forty
+copies of the table.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 
+import moto.dynamodb.models as moto_models
 from moto.dynamodb.responses import DynamoHandler
 
 _lock = threading.RLock()
@@ -29,7 +36,38 @@ def serialise_moto_dynamodb() -> None:
             return original(self)
 
     DynamoHandler.call_action = call_action_atomically
+    _copy_tables_once_per_transaction()
     _patched = True
+
+
+class _CopyOnce:
+    """Stands in for the `copy` module inside moto's DynamoDB models."""
+
+    def __init__(self) -> None:
+        self.copies: dict[int, object] | None = None
+
+    def deepcopy(self, value, memo=None):
+        # Only whole tables, taken as the transaction's backup, are shared.
+        if self.copies is None or not isinstance(value, moto_models.Table):
+            return copy.deepcopy(value, memo)
+        if id(value) not in self.copies:
+            self.copies[id(value)] = copy.deepcopy(value, memo)
+        return self.copies[id(value)]
+
+
+def _copy_tables_once_per_transaction() -> None:
+    shim = _CopyOnce()
+    moto_models.copy = shim
+    original = moto_models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        shim.copies = {}
+        try:
+            return original(self, transact_items)
+        finally:
+            shim.copies = None
+
+    moto_models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
 def start_server(host: str = "127.0.0.1", port: int = 0):
