@@ -422,6 +422,22 @@ class Store:
                 _raise_registration_refusal(record, event_reason.get("Item"), desk)
             raise Conflict() from None
 
+    def _count(self, record: EventRecord, changes: dict[str, int]) -> dict:
+        """Move the event's counters by `changes`, if the event is still as read."""
+        names = {f"#n{index}": name for index, name in enumerate(changes)}
+        values = {f":v{index}": delta for index, delta in enumerate(changes.values())}
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": _dump(_event_key(record.event.id)),
+                "UpdateExpression": "ADD "
+                + ", ".join(f"#n{index} :v{index}" for index in range(len(changes))),
+                "ConditionExpression": "revision = :revision",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": _values({**values, ":revision": record.revision}),
+            }
+        }
+
     def _put_new(self, item: dict) -> dict:
         return {
             "Put": {
@@ -475,12 +491,11 @@ class Store:
         the attendee changed, `Conflict` if the event changed.
         """
         day = decision.day.date
-        counter_names = {"#day": _checked_in_on(day)}
-        counter_updates = ["#day :one"]
+        counts = {_checked_in_on(day): 1}
         if decision.first_day_attended:
-            counter_updates.append("attended_any :one")
+            counts["attended_any"] = 1
         if decision.completes_every_day:
-            counter_updates.append("attended_all_days :one")
+            counts["attended_all_days"] = 1
         condition = (
             "attribute_exists(pk) AND #status = :active AND checkin_count = :seen"
             " AND attribute_not_exists(checkins.#date)"
@@ -513,18 +528,7 @@ class Store:
                             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": _dump(_event_key(record.event.id)),
-                            "UpdateExpression": "ADD " + ", ".join(counter_updates),
-                            "ConditionExpression": "revision = :revision",
-                            "ExpressionAttributeNames": counter_names,
-                            "ExpressionAttributeValues": _values(
-                                {":one": 1, ":revision": record.revision}
-                            ),
-                        }
-                    },
+                    self._count(record, counts),
                     self._put_scan_operation(scan),
                 ]
             )
@@ -706,7 +710,7 @@ class Store:
         Raises StaleAttendee with the fresh state if the attendee changed since
         read (checked in, already cancelled).
         """
-        names = {f"#reg{index}": _registered_on(day) for index, day in enumerate(attendee.days)}
+        counts = {"registered": -1, **{_registered_on(day): -1 for day in attendee.days}}
         try:
             self._transact(
                 [
@@ -728,16 +732,7 @@ class Store:
                             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": _dump(_event_key(record.event.id)),
-                            "UpdateExpression": "ADD "
-                            + ", ".join(["registered :less", *(f"{n} :less" for n in names)]),
-                            "ExpressionAttributeNames": names,  # one per day: never empty
-                            "ExpressionAttributeValues": _values({":less": -1}),
-                        }
-                    },
+                    self._count(record, counts),
                     {
                         # The address may register again.
                         "Delete": {
@@ -762,12 +757,11 @@ class Store:
         self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry
     ) -> None:
         """Remove one day's check-in, take it off the counts and log it, together."""
-        counter_names = {"#day": _checked_in_on(undo.day.date)}
-        counter_updates = ["#day :less"]
+        counts = {_checked_in_on(undo.day.date): -1}
         if undo.leaves_no_day_attended:
-            counter_updates.append("attended_any :less")
+            counts["attended_any"] = -1
         if undo.breaks_every_day:
-            counter_updates.append("attended_all_days :less")
+            counts["attended_all_days"] = -1
         try:
             self._transact(
                 [
@@ -785,18 +779,7 @@ class Store:
                             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": _dump(_event_key(record.event.id)),
-                            "UpdateExpression": "ADD " + ", ".join(counter_updates),
-                            "ConditionExpression": "revision = :revision",
-                            "ExpressionAttributeNames": counter_names,
-                            "ExpressionAttributeValues": _values(
-                                {":less": -1, ":revision": record.revision}
-                            ),
-                        }
-                    },
+                    self._count(record, counts),
                     self._put_scan_operation(scan),
                 ]
             )
