@@ -66,7 +66,10 @@ def use_hadir(services: Hadir | None) -> None:
 _CHALICE_ERRORS = {
     # The one 400 Chalice makes itself: a binary response the request's Accept
     # header does not name.
-    400: ("bad_request", "Send an Accept header that names this response's type, e.g. image/png."),
+    400: (
+        "bad_request",
+        "Send an Accept header that names this response's type (image/png, application/pdf).",
+    ),
     403: ("forbidden", "This token may not do that."),
     404: ("not_found", "There is nothing at this address."),
     405: ("method_not_allowed", "This address does not accept that method."),
@@ -263,9 +266,10 @@ def sign_in_sheet(event_id):
 def badge_sheet(event_id):
     staff(ORGANISER)
     params = _request.get().query_params
-    query = parse_query(BadgeSheetQuery, {"layout": params.get("layout")} if params else None)
-    # Chalice's getlist raises for a parameter that is absent.
+    # attendee_id repeats; Chalice's getlist raises for a parameter that is absent.
     attendee_ids = params.getlist("attendee_id") if params and "attendee_id" in params else []
+    others = {name: value for name, value in (params or {}).items() if name != "attendee_id"}
+    query = parse_query(BadgeSheetQuery, others)
     return pdf_response(
         hadir().badge_sheet(event_id, query.layout, attendee_ids), f"badges-{event_id}.pdf"
     )

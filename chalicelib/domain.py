@@ -239,13 +239,18 @@ def needs_cancelling(event: Event, attendee: Attendee | None) -> bool:
     return True
 
 
-def check_reissuable(event: Event, attendee: Attendee | None) -> None:
+def check_has_badge(event: Event, attendee: Attendee | None) -> None:
+    """An attendee of this event whose registration stands, so their badge does."""
     if attendee is None or attendee.event_id != event.id:
         raise attendee_not_found()
     if not attendee.is_active:
         raise HadirError(
             409, "registration_cancelled", "This registration is cancelled; it has no badge."
         )
+
+
+def check_reissuable(event: Event, attendee: Attendee | None) -> None:
+    check_has_badge(event, attendee)
     if attendee.badge_serial >= MAX_SERIAL:
         raise HadirError(409, "too_many_reissues", "This badge cannot be reissued again.")
 

@@ -21,12 +21,14 @@ from chalicelib.models import (
     GENDERS,
     ORGANISATION_TYPES,
     AttendeeQuery,
+    BadgeSheetQuery,
     CheckinRequest,
     DeskTokenRequest,
     Event,
     Registration,
     ReissueRequest,
     ScanQuery,
+    SignInSheetQuery,
     WalkIn,
 )
 
@@ -49,6 +51,7 @@ QUERY_PARAMETERS = {
     "next": "The previous page's `next`, for the following page.",
     "date": "Only this event day's scans (`YYYY-MM-DD`).",
     "result": "Only scans with this `result` or `error_code`, e.g. `checked_in`, `badge_revoked`.",
+    "layout": "`a4-8`: eight badges to an A4 sheet, to cut; `a6`: one badge to an A6 page.",
 }
 
 
@@ -77,6 +80,8 @@ LOCAL_TIME = {
     "description": "The same instant in the event's time zone, e.g. `...+07:00`.",
 }
 COUNT = {"type": "integer", "minimum": 0}
+PNG = "image/png"
+PDF = "application/pdf"
 
 
 STATUS = {"enum": ["active", "cancelled"]}
@@ -278,9 +283,15 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
                             }
                         ),
                     },
+                    "prints": {
+                        "type": "array",
+                        "description": "Each time the badge was printed on an organiser's "
+                        "sheet (`badges.pdf`), oldest first.",
+                        "items": _obj({"at": INSTANT, "at_local": LOCAL_TIME}),
+                    },
                 },
-                "The current badge (its code and links are null once cancelled) and "
-                "every reissue, oldest first.",
+                "The current badge (its code and links are null once cancelled), "
+                "every reissue and every print, oldest first.",
             ),
             "checkins": {
                 "type": "array",
@@ -387,6 +398,14 @@ def _json(description: str, schema: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
 
 
+def _binary(description: str, media_type: str) -> dict:
+    """A response whose body is a file of `media_type` (PNG, PDF), not JSON."""
+    return {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "contentMediaType": media_type}}},
+    }
+
+
 def _error(status: int, *codes: str, note: str = "") -> tuple[str, dict]:
     listed = ", ".join(f"`{code}`" for code in codes)
     description = f"{HTTPStatus(status).phrase}. `error.code`: {listed}."
@@ -417,6 +436,16 @@ def _json_body_errors() -> list[tuple[str, dict]]:
 BUSY = _error(503, "temporarily_unavailable", note="Too many simultaneous writes; retry shortly.")
 
 
+def _not_accepted(media_type: str) -> tuple[str, dict]:
+    """The 400 of a binary response to a request whose Accept header does not name it."""
+    return _error(
+        400,
+        "bad_request",
+        note=f"The `Accept` header does not name `{media_type}` (nor `*/*`): the API "
+        "gateway hands binary responses only to requests that accept them.",
+    )
+
+
 # --- operations -------------------------------------------------------------
 
 
@@ -430,8 +459,14 @@ def _operation(
     description: str = "",
     body: dict | None = None,
     query: type[BaseModel] | None = None,
+    query_descriptions: dict[str, str] | None = None,
+    parameters: list[dict] | None = None,
 ) -> dict:
-    """One operation; `role` (a sentence) marks a staff route, `query` parses its query."""
+    """One operation; `role` (a sentence) marks a staff route, `query` parses its query.
+
+    `query_descriptions` replaces QUERY_PARAMETERS' words for this operation;
+    `parameters` are query parameters the route reads beside its query model.
+    """
     operation: dict[str, Any] = {
         "operationId": operation_id,
         "summary": summary,
@@ -440,8 +475,10 @@ def _operation(
     text = " ".join(part for part in (role, description) if part)
     if text:
         operation["description"] = text
-    if query is not None:
-        operation["parameters"] = _query_parameters(query)
+    declared = _query_parameters(query, query_descriptions or {}) if query is not None else []
+    declared += parameters or []
+    if declared:
+        operation["parameters"] = declared
     if body is not None:
         operation["requestBody"] = {
             "required": True,
@@ -458,7 +495,7 @@ def _operation(
     return operation
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict]:
+def _query_parameters(model: type[BaseModel], descriptions: dict[str, str]) -> list[dict]:
     """The query parameters a model parses (app.py's `parse_query`), by their aliases."""
     schema = model.model_json_schema(mode="validation")
     required = set(schema.get("required", []))
@@ -467,7 +504,7 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
             "name": name,
             "in": "query",
             "required": name in required,
-            "description": QUERY_PARAMETERS[name],
+            "description": descriptions.get(name) or QUERY_PARAMETERS[name],
             "schema": _query_schema(field),
         }
         for name, field in schema["properties"].items()
@@ -591,21 +628,28 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 "badge_qr",
                 "The badge's QR code",
                 [
-                    (
-                        "200",
-                        {
-                            "description": "A PNG of a QR code holding exactly the code.",
-                            "content": {
-                                "image/png": {
-                                    "schema": {"type": "string", "contentMediaType": "image/png"}
-                                }
-                            },
-                        },
-                    ),
+                    ("200", _binary("A PNG of a QR code holding exactly the code.", PNG)),
+                    _not_accepted(PNG),
                     no_badge,
                     revoked,
                 ],
                 tag="public",
+                description="Send `Accept: image/png` (browsers send `image/*` or `*/*`).",
+            )
+        },
+        "/badges/{code}/badge.pdf": {
+            "get": _operation(
+                "badge_pdf",
+                "The badge, to print",
+                [
+                    ("200", _binary("One badge on an A6 page, with its QR code.", PDF)),
+                    _not_accepted(PDF),
+                    no_badge,
+                    revoked,
+                ],
+                tag="public",
+                description="For the holder to print at home: not recorded as a print. Send "
+                "`Accept: application/pdf` (or `*/*`). Not cached.",
             )
         },
         f"{events}/checkins": {
@@ -734,6 +778,84 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 description="For a lost badge: a new code, and the old one answers 410 "
                 "`badge_revoked` from then on. The reason is kept in the attendee's history.",
                 body=bodies[ReissueRequest],
+            )
+        },
+        f"{events}/sign-in-sheet.pdf": {
+            "get": _operation(
+                "sign_in_sheet",
+                "The paper sign-in sheet of a day",
+                [
+                    (
+                        "200",
+                        _binary(
+                            "The daftar hadir: everyone registered for that day, by name, "
+                            "with organisation, check-in time if any and a signature box.",
+                            PDF,
+                        ),
+                    ),
+                    _not_accepted(PDF),
+                    no_event,
+                    _error(409, "not_an_event_day", note="`date` is not a day of this event."),
+                    _error(
+                        422,
+                        "validation_error",
+                        note="`date` missing or not a date, or an unknown parameter.",
+                    ),
+                ],
+                tag="desk",
+                role=DESK_OR_ORGANISER,
+                description="The fallback when the network or power fails. Send "
+                "`Accept: application/pdf` (or `*/*`). Not cached.",
+                query=SignInSheetQuery,
+                query_descriptions={"date": "The event day of the sheet, `YYYY-MM-DD`."},
+            )
+        },
+        f"{events}/badges.pdf": {
+            "get": _operation(
+                "badge_sheet",
+                "Print badges",
+                [
+                    ("200", _binary("The badges, by name, ready to cut.", PDF)),
+                    _not_accepted(PDF),
+                    _error(
+                        404,
+                        "event_not_found",
+                        "attendee_not_found",
+                        note="`attendee_not_found`: an `attendee_id` not of this event.",
+                    ),
+                    _error(
+                        409,
+                        "registration_cancelled",
+                        note="A named attendee is cancelled, so has no badge.",
+                    ),
+                    _error(
+                        413,
+                        "sheet_too_large",
+                        note="Too many badges for one response: print them in parts, "
+                        "naming them with `attendee_id`.",
+                    ),
+                    _error(422, "validation_error", note="A `layout` that is not listed."),
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="The badges of every active attendee, or of those named by "
+                "`attendee_id`, sorted by name. Each badge printed is added to its "
+                "attendee's `badge.prints`; one printed before is marked as a reprint. Send "
+                "`Accept: application/pdf` (or `*/*`). Not cached.",
+                query=BadgeSheetQuery,
+                parameters=[
+                    {
+                        "name": "attendee_id",
+                        "in": "query",
+                        "required": False,
+                        "description": "Only these attendees; repeat it for each one, e.g. "
+                        "`?attendee_id=a&attendee_id=b`. Leave it out for every active "
+                        "attendee.",
+                        "style": "form",
+                        "explode": True,
+                        "schema": {"type": "array", "items": {"type": "string"}},
+                    }
+                ],
             )
         },
         f"{events}/checkins/{{attendee_id}}/{{date}}": {

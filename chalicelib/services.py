@@ -30,6 +30,7 @@ from chalicelib.domain import (
     Checkin,
     CheckinContext,
     CheckinDecision,
+    check_has_badge,
     check_reissuable,
     check_scan_time,
     decide_checkin,
@@ -610,7 +611,10 @@ class Hadir:
                 "sheet_too_large",
                 "This sheet is too large to send at once; print it in parts with attendee_id.",
             )
-        self.store.record_prints([a.id for a in attendees], self.clock.now())
+        try:
+            self.store.record_prints([a.id for a in attendees], self.clock.now())
+        except Conflict:
+            raise _busy() from None
         return pdf
 
     def _named_attendees(self, event: Event, attendee_ids: list[str]) -> list[Attendee]:
@@ -622,7 +626,7 @@ class Hadir:
             attendee = found.get(attendee_id)
             if attendee is None or attendee.event_id != event.id:
                 raise attendee_not_found()
-            check_reissuable(event, attendee)  # a cancelled registration has no badge
+            check_has_badge(event, attendee)
             attendees.append(attendee)
         return attendees
 

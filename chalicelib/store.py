@@ -651,25 +651,36 @@ class Store:
         return [_attendee_from_item(item) for item in items]
 
     def record_prints(self, attendee_ids: list[str], at: datetime) -> None:
-        """Add a print to each attendee's history, up to 100 to a transaction."""
+        """Add a print to each attendee's history, up to 100 to a transaction.
+
+        A batch that meets a concurrent write (a scan of one of its people) is
+        tried again on its own, so no print is recorded twice; Conflict if it
+        keeps failing.
+        """
         for start in range(0, len(attendee_ids), 100):
-            self._transact(
-                [
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": _dump(_attendee_key(attendee_id)),
-                            "UpdateExpression": "SET prints = list_append("
-                            "if_not_exists(prints, :none), :print)",
-                            "ConditionExpression": "attribute_exists(pk)",
-                            "ExpressionAttributeValues": _values(
-                                {":none": [], ":print": [at.isoformat()]}
-                            ),
-                        }
+            batch = [
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": _dump(_attendee_key(attendee_id)),
+                        "UpdateExpression": "SET prints = list_append("
+                        "if_not_exists(prints, :none), :print)",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": _values(
+                            {":none": [], ":print": [at.isoformat()]}
+                        ),
                     }
-                    for attendee_id in attendee_ids[start : start + 100]
-                ]
-            )
+                }
+                for attendee_id in attendee_ids[start : start + 100]
+            ]
+            for _ in range(5):
+                try:
+                    self._transact(batch)
+                    break
+                except _Cancelled:
+                    continue
+            else:
+                raise Conflict()
 
     def reissue_badge(self, event_id: str, attendee_id: str, issue: BadgeIssue) -> Attendee:
         """Give the attendee a new badge serial, revoking the old code at once.

@@ -463,7 +463,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "source": "online",
         "registered_at": "2016-11-29T02:00:00Z",
         "cancelled_at": None,
-        "badge": {**registration["badge"], "status": "active", "reissues": []},
+        "badge": {**registration["badge"], "status": "active", "reissues": [], "prints": []},
         "checkins": [],
     }
     assert registration["badge"]["code"] == code
@@ -823,6 +823,7 @@ def test_reissue_revokes_the_old_code_and_the_new_one_works(
                 "reason": "lost",
             }
         ],
+        "prints": [],
     }
 
 
@@ -910,6 +911,7 @@ def test_cancel(api, desk_token, organiser, register, clock):
         "url": None,
         "status": "revoked",
         "reissues": [],
+        "prints": [],
     }
 
 

@@ -13,12 +13,14 @@ from pydantic import BaseModel
 import app as app_module
 from chalicelib.models import (
     AttendeeQuery,
+    BadgeSheetQuery,
     CheckinRequest,
     DeskTokenRequest,
     Event,
     Registration,
     ReissueRequest,
     ScanQuery,
+    SignInSheetQuery,
     WalkIn,
 )
 from chalicelib.openapi import openapi_document
@@ -40,7 +42,14 @@ REQUEST_MODELS = {
 
 # What each route parses its query with (app.py's `parse_query` calls), and the
 # contract's page sizes: (least, most, default).
-QUERY_MODELS = {"find_attendees": AttendeeQuery, "scans": ScanQuery}
+QUERY_MODELS = {
+    "find_attendees": AttendeeQuery,
+    "scans": ScanQuery,
+    "badge_sheet": BadgeSheetQuery,
+    "sign_in_sheet": SignInSheetQuery,
+}
+# Query parameters a route reads beside its query model (app.py's `getlist`).
+EXTRA_QUERY_PARAMETERS = {"badge_sheet": {"attendee_id"}}
 PAGE_SIZES = {"find_attendees": (1, 100, 20), "scans": (1, 200, 50)}
 
 # From ../shared/API.md: the error codes the contract names for each route, by status.
@@ -91,6 +100,25 @@ CONTRACT_ERRORS = {
         404: {"event_not_found"},
         422: {"validation_error"},
     },
+    # Section 7, printing; a binary reply needs an Accept header naming it.
+    ("GET", "/badges/{code}/badge.pdf"): {
+        400: {"bad_request"},
+        404: {"badge_not_found"},
+        410: {"badge_revoked"},
+    },
+    ("GET", "/events/{event_id}/badges.pdf"): {
+        400: {"bad_request"},
+        404: {"event_not_found", "attendee_not_found"},
+        409: {"registration_cancelled"},
+        413: {"sheet_too_large"},
+        422: {"validation_error"},
+    },
+    ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {
+        400: {"bad_request"},
+        404: {"event_not_found"},
+        409: {"not_an_event_day"},
+        422: {"validation_error"},
+    },
 }
 
 # The success statuses the contract names for each route.
@@ -114,6 +142,9 @@ CONTRACT_SUCCESSES = {
     ("DELETE", "/events/{event_id}/attendees/{attendee_id}"): {200},
     ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {200},
     ("GET", "/events/{event_id}/scans"): {200},
+    ("GET", "/badges/{code}/badge.pdf"): {200},
+    ("GET", "/events/{event_id}/badges.pdf"): {200},
+    ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {200},
 }
 
 
@@ -273,12 +304,33 @@ def test_query_parameters_are_the_query_models(document):
         if model is None:
             assert not parameters, operation["operationId"]
             continue
-        names = {field.alias or name for name, field in model.model_fields.items()}
-        assert {p["name"] for p in parameters} == names, operation["operationId"]
+        required = {
+            field.alias or name: field.is_required() for name, field in model.model_fields.items()
+        }
+        extra = EXTRA_QUERY_PARAMETERS.get(operation["operationId"], set())
+        assert {p["name"] for p in parameters} == set(required) | extra, operation["operationId"]
         for parameter in parameters:
-            assert parameter["in"] == "query" and parameter["required"] is False
+            assert parameter["in"] == "query"
+            assert parameter["required"] is required.get(parameter["name"], False), parameter
             assert parameter["description"]
             assert "null" not in str(parameter["schema"]), parameter
+
+
+def test_badge_sheets_take_a_layout_and_repeated_attendee_ids(document):
+    operation = operations(document)["GET", "/events/{event_id}/badges.pdf"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["layout"]["schema"]["enum"] == ["a6", "a4-8"]
+    assert parameters["layout"]["schema"]["default"] == "a4-8"
+    attendee_ids = parameters["attendee_id"]
+    assert (attendee_ids["style"], attendee_ids["explode"]) == ("form", True)
+    assert attendee_ids["schema"] == {"type": "array", "items": {"type": "string"}}
+
+
+def test_the_sign_in_sheet_needs_a_date(document):
+    operation = operations(document)["GET", "/events/{event_id}/sign-in-sheet.pdf"]
+    (parameter,) = operation["parameters"]
+    assert (parameter["name"], parameter["required"]) == ("date", True)
+    assert parameter["schema"] == {"type": "string", "format": "date"}
 
 
 @pytest.mark.parametrize("operation_id", sorted(PAGE_SIZES))
@@ -297,6 +349,33 @@ def test_the_qr_code_is_a_png(document):
     assert response["content"] == {
         "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}}
     }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/badges/{code}/badge.pdf",
+        "/events/{event_id}/badges.pdf",
+        "/events/{event_id}/sign-in-sheet.pdf",
+    ],
+)
+def test_printouts_are_pdfs(document, path):
+    operation = operations(document)["GET", path]
+    assert operation["responses"]["200"]["content"] == {
+        "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}
+    }
+    assert "`Accept: application/pdf`" in operation["description"]
+
+
+def test_binary_replies_need_an_accept_header_naming_them(api, document, register):
+    code = register()["badge"]["code"]
+    for path, media_type in (("qr.png", "image/png"), ("badge.pdf", "application/pdf")):
+        refused = api.get(f"/badges/{code}/{path}")
+        assert (refused.status, refused.json["error"]["code"]) == (400, "bad_request"), path
+        assert "400" in operations(document)["GET", f"/badges/{{code}}/{path}"]["responses"]
+        reply = api.get(f"/badges/{code}/{path}", headers={"Accept": media_type})
+        assert reply.status == 200, path
+        assert reply.headers["Content-Type"] == media_type
 
 
 def test_revoking_a_desk_token_answers_204_without_a_body(document):
@@ -421,9 +500,12 @@ def test_desk_work_replies_have_the_documented_shapes(api, document, organiser, 
 
     reply = api.post(f"{at}/attendees/{late_id}/badge", {"reason": "lost"}, token=desk_token)
     check_reply(document, "POST", f"{attendee}/badge", reply, 201)
+    pdf = {"Accept": "application/pdf"}
+    printed = api.get(f"{at}/badges.pdf?attendee_id={late_id}", token=organiser, headers=pdf)
+    assert printed.status == 200, printed
     reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)
     check_reply(document, "GET", attendee, reply, 200)
-    assert reply.json["badge"]["reissues"]
+    assert reply.json["badge"]["reissues"] and reply.json["badge"]["prints"]
     reply = api.delete(f"{at}/attendees/{late_id}", token=organiser)
     check_reply(document, "DELETE", attendee, reply, 200)
     reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)

@@ -113,7 +113,7 @@ PROBE = textwrap.dedent(
 ).replace("EVENT", WORKSHOP_ID)
 
 
-def test_checking_in_never_loads_image_code_and_drawing_never_loads_pillow():
+def test_checking_in_never_loads_image_or_pdf_code():
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
@@ -125,9 +125,9 @@ def test_checking_in_never_loads_image_code_and_drawing_never_loads_pillow():
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["status"] == 201
-    heavy = ("qrcode", "png", "PIL")
+    heavy = ("qrcode", "png", "PIL", "fpdf", "fontTools")
     loaded_by_checkin = {name.split(".")[0] for name in report["all_after_checkin"]}
     assert not loaded_by_checkin & set(heavy), report["checkin_imported"]
-    loaded_by_qr = {name.split(".")[0] for name in report["all_after_qr"]}
-    assert "qrcode" in loaded_by_qr  # the probe did draw
-    assert "PIL" not in loaded_by_qr
+    # The probe did draw afterwards. (qrcode itself imports Pillow whenever it
+    # is installed, as it is for the PDFs; the PNG is still written by PyPNG.)
+    assert "qrcode" in {name.split(".")[0] for name in report["all_after_qr"]}
