@@ -207,9 +207,16 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
         qr_x, qr_y = x + width - qr_size - margin / 2, y + (height - qr_size) / 2
     draw_qr(pdf, card.code, qr_x, qr_y, qr_size)
     if card.reprint:
+        # Above the QR on a portrait badge, beside it on a landscape one:
+        # never in its quiet zone.
         pdf.set_font(FONT, "", 6)
-        pdf.set_xy(x + margin, y + height - margin - 3)
-        pdf.cell(text_width, 3, f"Cetak ulang / Reprint {card.reprint}", align="L")
+        label = f"Cetak ulang / Reprint {card.reprint}"
+        if portrait:
+            pdf.set_xy(x + margin, qr_y - 4)
+            pdf.cell(text_width, 3, label, align="C")
+        else:
+            pdf.set_xy(x + margin, y + height - margin - 3)
+            pdf.cell(text_width, 3, label, align="L")
 
 
 def badge_pdf(card: BadgeCard) -> bytes:

@@ -89,8 +89,14 @@ def search_terms(*texts: str) -> SearchTerms:
 
 
 def sort_key(name: str) -> str:
-    """A name's place in an alphabetical list: "Budi" before "Budi Santoso"."""
-    return " ".join(words(name))
+    """A name's place in an alphabetical list: "Budi" before "Budi Santoso".
+
+    Every word in order, repeats kept: "Abdul Rahman bin Abdul Aziz" sorts
+    before "Abdul Rahman bin Abdullah".
+    """
+    return " ".join(
+        token for chunk in normalise(name).split() for token in _tokens(_APOSTROPHES.sub("", chunk))
+    )
 
 
 def lookup_word(query_words: list[str]) -> str | None:

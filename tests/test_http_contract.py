@@ -700,6 +700,10 @@ STAFF_ROUTES = [
         id="undo",
     ),
     pytest.param("GET", "/events/{event}/scans", None, "organiser", id="scans"),
+    pytest.param("GET", "/events/{event}/badges.pdf?layout=a6", None, "organiser", id="badges-pdf"),
+    pytest.param(
+        "GET", "/events/{event}/sign-in-sheet.pdf?date=2016-11-29", None, "desk", id="sign-in-pdf"
+    ),
 ]
 
 
@@ -714,6 +718,8 @@ def staff_request(api, method, path, body_kind, token=None, headers=None):
     }
     make = bodies[body_kind]
     body = make() if make else None
+    if ".pdf" in path:  # a PDF is sent only to a request whose Accept names it
+        headers = {"Accept": "application/pdf", **(headers or {})}
     return api.call(method, path.format(event=WORKSHOP_ID), body=body, token=token, headers=headers)
 
 

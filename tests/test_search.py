@@ -97,3 +97,8 @@ def test_a_person_is_counted_under_their_first_matching_word_only():
     assert first_match("sit", attendee) == "siti"
     assert first_match("sito", attendee) == "sitompul"
     assert first_match("xy", attendee) is None
+
+
+def test_a_repeated_word_keeps_its_place_in_the_sort():
+    names = ["Abdul Rahman bin Abdullah", "Abdul Rahman bin Abdul Aziz"]
+    assert sorted(names, key=sort_key) == [names[1], names[0]]
