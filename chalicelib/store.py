@@ -534,11 +534,9 @@ class Store:
             )
         except _Cancelled as cancelled:
             attendee_reason, _, scan_reason = cancelled.reasons
-            if scan_reason.get("Code") == "ConditionalCheckFailed":
+            if _failed(scan_reason):
                 raise ScanReplayed() from None
-            if attendee_reason.get("Code") == "ConditionalCheckFailed":
-                item = attendee_reason.get("Item")
-                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            _raise_if_attendee_changed(attendee_reason)
             raise Conflict() from None
 
     def log_scan(self, scan: ScanEntry) -> None:
@@ -758,10 +756,7 @@ class Store:
                 ]
             )
         except _Cancelled as cancelled:
-            reason = cancelled.reasons[0]
-            if _failed(reason):
-                item = reason.get("Item")
-                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            _raise_if_attendee_changed(cancelled.reasons[0])
             raise Conflict() from None
 
     def undo_checkin(
@@ -795,10 +790,7 @@ class Store:
                 ]
             )
         except _Cancelled as cancelled:
-            reason = cancelled.reasons[0]
-            if _failed(reason):
-                item = reason.get("Item")
-                raise StaleAttendee(_attendee_from_item(_load(item)) if item else None) from None
+            _raise_if_attendee_changed(cancelled.reasons[0])
             raise Conflict() from None
 
     # desk tokens -------------------------------------------------------------
@@ -991,6 +983,13 @@ class Store:
 
 def _failed(reason: dict) -> bool:
     return reason.get("Code") == "ConditionalCheckFailed"
+
+
+def _raise_if_attendee_changed(reason: dict) -> None:
+    """StaleAttendee, carrying the state DynamoDB handed back, if its condition failed."""
+    if _failed(reason):
+        item = reason.get("Item")
+        raise StaleAttendee(_attendee_from_item(_load(item)) if item else None)
 
 
 class _Cancelled(Exception):
