@@ -302,6 +302,37 @@ def attendance(event_id):
     return json_response(hadir().attendance(event_id), headers={"Cache-Control": "no-store"})
 
 
+@app.route("/events/{event_id}/attendance/report", methods=["GET"], authorizer=staff_token)
+def attendance_report(event_id):
+    staff(ORGANISER)
+    return json_response(hadir().report(event_id), headers={"Cache-Control": "no-store"})
+
+
+@app.route("/events/{event_id}/attendance.csv", methods=["GET"], authorizer=staff_token)
+def attendance_csv(event_id):
+    staff(ORGANISER)
+    return Response(
+        body=hadir().attendance_csv(event_id),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="attendance-{event_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@app.route("/events/{event_id}/arrivals.svg", methods=["GET"], authorizer=staff_token)
+def arrivals_svg(event_id):
+    staff(ORGANISER)
+    query = parse_query(SignInSheetQuery, _request.get().query_params)
+    return Response(
+        body=hadir().arrivals_svg(event_id, query.day),
+        status_code=200,
+        headers={"Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "no-store"},
+    )
+
+
 @app.route("/events/{event_id}/desk-tokens", methods=["POST"], authorizer=staff_token)
 def create_desk_token(event_id):
     staff(ORGANISER)

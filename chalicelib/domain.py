@@ -202,13 +202,58 @@ def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
     )
 
 
+# --- reports ----------------------------------------------------------------
+
+SLOT_MINUTES = 15
+NOT_GIVEN = "not_given"  # the bucket for a question left unanswered
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Where one check-in falls in the day's report: every bucket it adds one to."""
+
+    gender: str
+    organisation_type: str
+    desk: str
+    slot: str  # local "HH:MM" start of its 15-minute slot
+    walk_in: bool
+
+
+def arrival_slots(day: EventDay) -> list[str]:
+    """Every 15-minute slot of the day's check-in window, local "HH:MM"."""
+    start = day.checkin_opens.hour * 60 + day.checkin_opens.minute
+    end = day.checkin_closes.hour * 60 + day.checkin_closes.minute
+    return [f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(start, end, SLOT_MINUTES)]
+
+
+def arrival_slot(event: Event, day: EventDay, instant: datetime) -> str:
+    """The slot a check-in falls in; the window's closing instant counts in its last."""
+    local = instant.astimezone(event.zone)
+    minute = local.hour * 60 + local.minute
+    slots = arrival_slots(day)
+    start = day.checkin_opens.hour * 60 + day.checkin_opens.minute
+    index = min(max((minute - start) // SLOT_MINUTES, 0), len(slots) - 1)
+    return slots[index]
+
+
+def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin) -> Breakdown:
+    return Breakdown(
+        gender=attendee.gender or NOT_GIVEN,
+        organisation_type=attendee.organisation_type or NOT_GIVEN,
+        desk=checkin.desk or NOT_GIVEN,
+        slot=arrival_slot(event, day, checkin.at),
+        walk_in=attendee.source == "walk_in",
+    )
+
+
 @dataclass(frozen=True)
 class UndoDecision:
     day: EventDay
     checkin: Checkin
-    # What undoing takes off the event's counts.
-    leaves_no_day_attended: bool
-    breaks_every_day: bool
+    # What undoing takes off the event's counts: what the check-in added.
+    breakdown: Breakdown
+    first_day_attended: bool  # it was their only check-in
+    completes_every_day: bool  # they had checked in on every day
 
 
 def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecision:
@@ -223,8 +268,9 @@ def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecisi
     return UndoDecision(
         day=day,
         checkin=checkin,
-        leaves_no_day_attended=attended == 1,
-        breaks_every_day=attended == len(event.days),
+        breakdown=breakdown(event, attendee, day, checkin),
+        first_day_attended=attended == 1,
+        completes_every_day=attended == len(event.days),
     )
 
 

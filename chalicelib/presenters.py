@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import csv
+import io
+from datetime import date, datetime
 
-from chalicelib.domain import Attendee, Checkin, local_iso, utc_iso
-from chalicelib.models import Event, EventDay
-from chalicelib.store import ScanEntry
+from chalicelib.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
+from chalicelib.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
+from chalicelib.store import EventRecord, ScanEntry
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def date_range(days: list[date]) -> str:
+    """ "29-30 November 2016", "30 November - 2 December 2016", "29 November 2016"."""
+    first, last = days[0], days[-1]
+    month, last_month = MONTHS[first.month - 1], MONTHS[last.month - 1]
+    if first == last:
+        return f"{first.day} {month} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}-{last.day} {month} {last.year}"
+    if first.year == last.year:
+        return f"{first.day} {month} - {last.day} {last_month} {last.year}"
+    return f"{date_range([first])} - {date_range([last])}"
 
 
 def event_json(event: Event) -> dict:
@@ -152,3 +182,72 @@ def scan_json(entry: ScanEntry) -> dict:
         "error_code": entry.error_code,
         "attendee_id": entry.attendee_id,
     }
+
+
+# --- reports ----------------------------------------------------------------
+
+
+def _with_every(known: tuple[str, ...], counts: dict[str, int]) -> dict[str, int]:
+    """Every known bucket (zeros included), then the "not given" one if used."""
+    every = {name: counts.get(name, 0) for name in known}
+    if counts.get(NOT_GIVEN):
+        every[NOT_GIVEN] = counts[NOT_GIVEN]
+    return every
+
+
+def report_day_json(record: EventRecord, day: EventDay) -> dict:
+    slots = record.buckets("slot", day.date)
+    return {
+        "number": day.number,
+        "date": day.date.isoformat(),
+        "registered": record.registered_on(day.date),
+        "checked_in": record.checked_in_on(day.date),
+        "walk_ins": record.walk_ins_on(day.date),
+        "by_gender": _with_every(GENDERS, record.buckets("gender", day.date)),
+        "by_organisation_type": _with_every(
+            ORGANISATION_TYPES, record.buckets("organisation_type", day.date)
+        ),
+        "by_desk": dict(sorted(record.buckets("desk", day.date).items())),
+        "arrivals": [{"start": slot, "count": slots.get(slot, 0)} for slot in arrival_slots(day)],
+    }
+
+
+# A cell a spreadsheet would run as a formula; OWASP's advice is to make it
+# text by putting a single quote in front.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str | None) -> str:
+    if value is None:
+        return ""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
+    """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
+    header += ["status", "days"]
+    for day in event.days:
+        header += [f"{day.date.isoformat()}_checked_in_at", f"{day.date.isoformat()}_desk"]
+    writer.writerow(header)
+    for attendee in attendees:
+        row = [
+            attendee.name,
+            attendee.organisation,
+            attendee.organisation_type,
+            attendee.gender,
+            attendee.email,
+            attendee.phone,
+            attendee.status,
+            " ".join(day.isoformat() for day in attendee.days),
+        ]
+        for day in event.days:
+            checkin = attendee.checkins.get(day.date)
+            local = (
+                checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S") if checkin else None
+            )
+            row += [local, checkin.desk if checkin else None]
+        writer.writerow([_cell(value) for value in row])
+    return "\ufeff" + buffer.getvalue()

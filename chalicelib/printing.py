@@ -17,22 +17,10 @@ import qrcode
 import qrcode.constants
 from fpdf import FPDF
 
+from chalicelib.presenters import date_range
+
 FONTS = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 A6 = (105.0, 148.0)
 A4 = (210.0, 297.0)
@@ -69,19 +57,6 @@ class SignInSheet:
     day: date
     venue: str
     rows: list[SignInRow]
-
-
-def date_range(days: list[date]) -> str:
-    """ "29-30 November 2016", "30 November - 2 December 2016", "29 November 2016"."""
-    first, last = days[0], days[-1]
-    month, last_month = MONTHS[first.month - 1], MONTHS[last.month - 1]
-    if first == last:
-        return f"{first.day} {month} {first.year}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}-{last.day} {month} {last.year}"
-    if first.year == last.year:
-        return f"{first.day} {month} - {last.day} {last_month} {last.year}"
-    return f"{date_range([first])} - {date_range([last])}"
 
 
 def _document(orientation: str = "P", size: tuple[float, float] = A4) -> FPDF:

@@ -30,6 +30,8 @@ from chalicelib.domain import (
     Checkin,
     CheckinContext,
     CheckinDecision,
+    arrival_slots,
+    breakdown,
     check_has_badge,
     check_reissuable,
     check_scan_time,
@@ -147,14 +149,14 @@ def _parse_date(text: str) -> date:
 
 
 def _card(event: Event, attendee: Attendee, code: str, reprint: int):
-    from chalicelib.printing import BadgeCard, date_range
+    from chalicelib.printing import BadgeCard
 
     return BadgeCard(
         name=attendee.name,
         organisation=attendee.organisation,
         code=code,
         event_title=event.title,
-        dates=date_range(event.dates),
+        dates=presenters.date_range(event.dates),
         venue=event.venue.name,
         reprint=reprint,
     )
@@ -272,7 +274,14 @@ class Hadir:
                     result=None if refused else "checked_in",
                     error_code=refused,
                 )
-                scan_log = (decision, entry)
+                counted = (
+                    breakdown(
+                        record.event, attendee, decision.day, attendee.checkins[decision.day.date]
+                    )
+                    if decision is not None
+                    else None
+                )
+                scan_log = (decision, entry, counted)
             try:
                 self.store.register(
                     record,
@@ -432,6 +441,7 @@ class Hadir:
                     attendee,
                     decision,
                     checkin,
+                    breakdown(event, attendee, decision.day, checkin),
                     presented_serial,
                     scan.entry(event, attendee, answer, result="checked_in"),
                 )
@@ -664,6 +674,36 @@ class Hadir:
             rows=rows,
         )
         return printing.sign_in_sheet_pdf(sheet)
+
+    # reports -----------------------------------------------------------------
+
+    def report(self, event_id: str) -> dict:
+        """Per-day breakdowns from the event's counters: one item read at any size."""
+        record = self._event_record(event_id)
+        return {
+            "event_id": event_id,
+            "as_of": utc_iso(self.clock.now()),
+            "days": [presenters.report_day_json(record, day) for day in record.event.days],
+        }
+
+    def attendance_csv(self, event_id: str) -> str:
+        """Every registration, cancelled ones included, by name: the donor's evidence."""
+        event = self.get_event(event_id)
+        attendees = self.store.all_attendees(event_id)
+        attendees.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
+        return presenters.attendance_csv(event, attendees)
+
+    def arrivals_svg(self, event_id: str, on: date) -> str:
+        from chalicelib.charts import arrivals_chart
+
+        record = self._event_record(event_id)
+        day = record.event.day_on(on)
+        if day is None:
+            raise HadirError(409, "not_an_event_day", f"{on} is not a day of this event.")
+        slots = record.buckets("slot", day.date)
+        counts = [(slot, slots.get(slot, 0)) for slot in arrival_slots(day)]
+        title = f"Arrivals, day {day.number} ({presenters.date_range([day.date])})"
+        return arrivals_chart(title, counts)
 
     # desk tokens -------------------------------------------------------------
 

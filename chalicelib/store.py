@@ -41,6 +41,7 @@ from chalicelib.domain import (
     CANCELLED,
     Attendee,
     BadgeIssue,
+    Breakdown,
     Checkin,
     CheckinDecision,
     UndoDecision,
@@ -122,6 +123,34 @@ def _registered_on(day: date) -> str:
 
 def _checked_in_on(day: date) -> str:
     return f"checked_in@{day.isoformat()}"
+
+
+# A day's report buckets, kept on the event item beside the other counters,
+# so that the report reads one item whatever the size of the event.
+_BUCKETS = ("gender", "organisation_type", "desk", "slot")
+
+
+def _bucket(kind: str, day: date, name: str) -> str:
+    return f"{kind}@{day.isoformat()}@{name}"
+
+
+def _walk_ins_on(day: date) -> str:
+    return f"walk_ins@{day.isoformat()}"
+
+
+def _checkin_counts(
+    day: date, effects: CheckinDecision | UndoDecision, counted: Breakdown, sign: int
+) -> dict[str, int]:
+    """The counters one check-in moves (sign 1) or its undoing moves back (-1)."""
+    counts = {_checked_in_on(day): sign}
+    counts.update({_bucket(kind, day, getattr(counted, kind)): sign for kind in _BUCKETS})
+    if counted.walk_in:
+        counts[_walk_ins_on(day)] = sign
+    if effects.first_day_attended:
+        counts["attended_any"] = sign
+    if effects.completes_every_day:
+        counts["attended_all_days"] = sign
+    return counts
 
 
 # --- (de)serialising --------------------------------------------------------
@@ -221,6 +250,18 @@ class EventRecord:
 
     def checked_in_on(self, day: date) -> int:
         return self.counters.get(_checked_in_on(day), 0)
+
+    def walk_ins_on(self, day: date) -> int:
+        return self.counters.get(_walk_ins_on(day), 0)
+
+    def buckets(self, kind: str, day: date) -> dict[str, int]:
+        """A day's counts by gender, organisation_type, desk or slot; zeros left out."""
+        prefix = _bucket(kind, day, "")
+        return {
+            key[len(prefix) :]: count
+            for key, count in self.counters.items()
+            if key.startswith(prefix) and count
+        }
 
 
 @dataclass(frozen=True)
@@ -351,54 +392,33 @@ class Store:
         attendee: Attendee,
         normalised_email: str,
         terms: SearchTerms,
-        walk_in: tuple[CheckinDecision | None, ScanEntry] | None = None,
+        walk_in: tuple[CheckinDecision | None, ScanEntry, Breakdown | None] | None = None,
         desk: bool = False,
     ) -> None:
         """Write a registration, its email lock, search words and counts, or none.
 
         With `walk_in`, the same transaction logs the desk's scan and, if the
-        check-in was decided (the attendee already carries it), counts it. A `desk` registration
-        may be made after public registration has closed.
+        check-in was decided (the attendee already carries it), counts it. A
+        `desk` registration may be made after public registration has closed.
 
         Raises HadirError for already_registered, event_full, registration_closed
         and event_not_found; ScanReplayed if the walk-in's scan_id was used;
         Conflict when the event changed since `record` was read.
         """
         event_id = record.event.id
-        names = {f"#reg{index}": _registered_on(day) for index, day in enumerate(attendee.days)}
-        counts = ["registered = registered + :one"] + [
-            f"{name} = if_not_exists({name}, :zero) + :one" for name in names
-        ]
-        decision = walk_in[0] if walk_in is not None else None
-        if decision is not None:
-            names["#checked_in"] = _checked_in_on(decision.day.date)
-            counts.append("#checked_in = if_not_exists(#checked_in, :zero) + :one")
-            if decision.first_day_attended:
-                counts.append("attended_any = if_not_exists(attended_any, :zero) + :one")
-            if decision.completes_every_day:
-                counts.append("attended_all_days = if_not_exists(attended_all_days, :zero) + :one")
-        names["#capacity"] = "capacity"
-        condition = (
-            "revision = :revision AND (attribute_not_exists(#capacity) OR registered < #capacity)"
-        )
-        if not desk:
-            names["#open"] = "registration_open"
+        counts = {"registered": 1, **{_registered_on(day): 1 for day in attendee.days}}
+        if walk_in is not None and walk_in[0] is not None:
+            decision, _, counted = walk_in
+            counts.update(_checkin_counts(decision.day.date, decision, counted, 1))
+        condition = "(attribute_not_exists(#capacity) OR registered < #capacity)"
+        names = {"#capacity": "capacity"}
+        values: dict[str, Any] = {}
+        if not desk:  # the desk may register after public registration has closed
             condition += " AND #open = :true"
-        values: dict[str, Any] = {":one": 1, ":zero": 0, ":revision": record.revision}
-        if not desk:
+            names["#open"] = "registration_open"
             values[":true"] = True
         operations = [
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": _dump(_event_key(event_id)),
-                    "UpdateExpression": "SET " + ", ".join(counts),
-                    "ConditionExpression": condition,
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": _values(values),
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            },
+            self._count(record, counts, condition, names, values),
             self._put_new({**_email_key(event_id, normalised_email), "attendee_id": attendee.id}),
             self._put_new(_attendee_item(attendee)),
             *(
@@ -422,19 +442,31 @@ class Store:
                 _raise_registration_refusal(record, event_reason.get("Item"), desk)
             raise Conflict() from None
 
-    def _count(self, record: EventRecord, changes: dict[str, int]) -> dict:
-        """Move the event's counters by `changes`, if the event is still as read."""
-        names = {f"#n{index}": name for index, name in enumerate(changes)}
-        values = {f":v{index}": delta for index, delta in enumerate(changes.values())}
+    def _count(
+        self,
+        record: EventRecord,
+        changes: dict[str, int],
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict:
+        """Move the event's counters by `changes`, if the event is still as read
+        (and `condition` holds). A failure hands back the event item as it is."""
+        counter_names = {f"#n{index}": name for index, name in enumerate(changes)}
+        deltas = {f":v{index}": delta for index, delta in enumerate(changes.values())}
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": _dump(_event_key(record.event.id)),
                 "UpdateExpression": "ADD "
                 + ", ".join(f"#n{index} :v{index}" for index in range(len(changes))),
-                "ConditionExpression": "revision = :revision",
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": _values({**values, ":revision": record.revision}),
+                "ConditionExpression": "revision = :revision"
+                + (f" AND {condition}" if condition else ""),
+                "ExpressionAttributeNames": {**counter_names, **(names or {})},
+                "ExpressionAttributeValues": _values(
+                    {**deltas, **(values or {}), ":revision": record.revision}
+                ),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
 
@@ -479,6 +511,7 @@ class Store:
         attendee: Attendee,
         decision: CheckinDecision,
         checkin: Checkin,
+        counted: Breakdown,
         presented_serial: int | None,
         scan: ScanEntry,
     ) -> None:
@@ -491,11 +524,7 @@ class Store:
         the attendee changed, `Conflict` if the event changed.
         """
         day = decision.day.date
-        counts = {_checked_in_on(day): 1}
-        if decision.first_day_attended:
-            counts["attended_any"] = 1
-        if decision.completes_every_day:
-            counts["attended_all_days"] = 1
+        counts = _checkin_counts(day, decision, counted, 1)
         condition = (
             "attribute_exists(pk) AND #status = :active AND checkin_count = :seen"
             " AND attribute_not_exists(checkins.#date)"
@@ -763,11 +792,7 @@ class Store:
         self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry
     ) -> None:
         """Remove one day's check-in, take it off the counts and log it, together."""
-        counts = {_checked_in_on(undo.day.date): -1}
-        if undo.leaves_no_day_attended:
-            counts["attended_any"] = -1
-        if undo.breaks_every_day:
-            counts["attended_all_days"] = -1
+        counts = _checkin_counts(undo.day.date, undo, undo.breakdown, -1)
         try:
             self._transact(
                 [
@@ -1052,8 +1077,7 @@ def _event_record(item: dict | None) -> EventRecord | None:
     counters = {
         key: int(value)
         for key, value in data.items()
-        if key in ("registered", "attended_any", "attended_all_days")
-        or key.startswith(("registered@", "checked_in@"))
+        if key in ("registered", "attended_any", "attended_all_days") or "@" in key
     }
     return EventRecord(
         event=Event.model_validate(data["doc"]),
