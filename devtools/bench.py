@@ -255,12 +255,49 @@ def printing() -> None:
     )
 
 
+def report_reads() -> None:
+    """Items the report reads at 100 and at 5,000 attendees: the same."""
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.auth import hash_token
+    from chalicelib.clock import SystemClock
+    from chalicelib.seed import WORKSHOP_ID, seed_events
+    from chalicelib.services import Hadir
+    from chalicelib.store import Store, create_table
+    from tests.test_desk_races import seed_directly
+
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        create_table(client, "hadir-test")  # the table seed_directly writes to
+        hadir = Hadir(Store(client, "hadir-test"), SystemClock(), b"b" * 32, hash_token("o"))
+        for event in seed_events():
+            hadir.put_event(event)
+        read: Counter = Counter()
+
+        def count(parsed, model, **_):
+            if "ScannedCount" in parsed:  # Query, Scan
+                read[model.name] += parsed["ScannedCount"]
+            elif "Item" in parsed:  # GetItem
+                read[model.name] += 1
+
+        client.meta.events.register("after-call.dynamodb", count)
+        figures = []
+        for size, add in ((100, 100), (5000, 4900)):
+            seed_directly(client, WORKSHOP_ID, add)
+            read.clear()
+            hadir.report(WORKSHOP_ID)
+            figures.append(f"{sum(read.values())} at {size:,}")
+        print(f"attendance report, items read: {', '.join(figures)} attendees")
+
+
 def main() -> None:
     print(f"Hadir benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     bundle()
     cold_start()
     door()
     printing()
+    report_reads()
 
 
 if __name__ == "__main__":
