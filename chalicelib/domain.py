@@ -35,6 +35,9 @@ class Checkin:
     desk: str | None
     desk_token_id: str | None
     scan_id: str | None
+    # The report's arrival slot it was counted in, kept so that undoing it
+    # takes it off that slot even if the check-in window has changed since.
+    slot: str | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin)
         gender=attendee.gender or NOT_GIVEN,
         organisation_type=attendee.organisation_type or NOT_GIVEN,
         desk=checkin.desk or NOT_GIVEN,
-        slot=arrival_slot(event, day, checkin.at),
+        slot=checkin.slot or arrival_slot(event, day, checkin.at),
         walk_in=attendee.source == "walk_in",
     )
 

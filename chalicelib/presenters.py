@@ -195,8 +195,15 @@ def _with_every(known: tuple[str, ...], counts: dict[str, int]) -> dict[str, int
     return every
 
 
+def arrival_counts(record: EventRecord, day: EventDay) -> list[tuple[str, int]]:
+    """Every slot of the day's window, and any slot outside it that holds
+    arrivals from before the window was changed: the counts always add up."""
+    counted = record.buckets("slot", day.date)
+    slots = sorted(set(arrival_slots(day)) | set(counted))
+    return [(slot, counted.get(slot, 0)) for slot in slots]
+
+
 def report_day_json(record: EventRecord, day: EventDay) -> dict:
-    slots = record.buckets("slot", day.date)
     return {
         "number": day.number,
         "date": day.date.isoformat(),
@@ -208,7 +215,9 @@ def report_day_json(record: EventRecord, day: EventDay) -> dict:
             ORGANISATION_TYPES, record.buckets("organisation_type", day.date)
         ),
         "by_desk": dict(sorted(record.buckets("desk", day.date).items())),
-        "arrivals": [{"start": slot, "count": slots.get(slot, 0)} for slot in arrival_slots(day)],
+        "arrivals": [
+            {"start": slot, "count": count} for slot, count in arrival_counts(record, day)
+        ],
     }
 
 

@@ -30,7 +30,7 @@ from chalicelib.domain import (
     Checkin,
     CheckinContext,
     CheckinDecision,
-    arrival_slots,
+    arrival_slot,
     breakdown,
     check_has_badge,
     check_reissuable,
@@ -55,6 +55,7 @@ from chalicelib.models import (
     AttendeeQuery,
     CheckinRequest,
     Event,
+    EventDay,
     Registration,
     ScanQuery,
     WalkIn,
@@ -102,12 +103,13 @@ class _Scan:
     received_at: datetime
     scanned_at: datetime
 
-    def checkin(self) -> Checkin:
+    def checkin(self, event: Event, day: EventDay) -> Checkin:
         return Checkin(
             at=self.scanned_at,
             desk=self.desk,
             desk_token_id=self.desk_token_id,
             scan_id=self.scan_id,
+            slot=arrival_slot(event, day, self.scanned_at),
         )
 
     def entry(
@@ -316,7 +318,7 @@ class Hadir:
             decision = decide_checkin(CheckinContext(record.event, attendee, None, now))
         except HadirError as refusal:
             return scan, None, refusal.body(), refusal.code
-        checkin = scan.checkin()
+        checkin = scan.checkin(record.event, decision.day)
         attendee.checkins[decision.day.date] = checkin
         body = presenters.checkin_json(record.event, attendee, decision.day, checkin, "checked_in")
         return scan, decision, body, None
@@ -432,7 +434,7 @@ class Hadir:
                 return self._log_unchanged(
                     scan.entry(event, attendee, Answer(200, body), result=result)
                 )
-            checkin = scan.checkin()
+            checkin = scan.checkin(event, decision.day)
             body = presenters.checkin_json(event, attendee, decision.day, checkin, "checked_in")
             answer = Answer(201, body)
             try:
@@ -700,8 +702,7 @@ class Hadir:
         day = record.event.day_on(on)
         if day is None:
             raise HadirError(409, "not_an_event_day", f"{on} is not a day of this event.")
-        slots = record.buckets("slot", day.date)
-        counts = [(slot, slots.get(slot, 0)) for slot in arrival_slots(day)]
+        counts = presenters.arrival_counts(record, day)
         title = f"Arrivals, day {day.number} ({presenters.date_range([day.date])})"
         return arrivals_chart(title, counts)
 

@@ -190,6 +190,7 @@ def _attendee_from_item(item: dict) -> Attendee:
                 desk=record.get("desk"),
                 desk_token_id=record.get("desk_token_id"),
                 scan_id=record.get("scan_id"),
+                slot=record.get("slot"),
             )
             for day, record in item.get("checkins", {}).items()
         },
@@ -228,6 +229,7 @@ def _checkin_item(checkin: Checkin) -> dict:
             "desk": checkin.desk,
             "desk_token_id": checkin.desk_token_id,
             "scan_id": checkin.scan_id,
+            "slot": checkin.slot,
         }.items()
         if value is not None
     }

@@ -704,6 +704,11 @@ STAFF_ROUTES = [
     pytest.param(
         "GET", "/events/{event}/sign-in-sheet.pdf?date=2016-11-29", None, "desk", id="sign-in-pdf"
     ),
+    pytest.param("GET", "/events/{event}/attendance/report", None, "organiser", id="report"),
+    pytest.param("GET", "/events/{event}/attendance.csv", None, "organiser", id="attendance-csv"),
+    pytest.param(
+        "GET", "/events/{event}/arrivals.svg?date=2016-11-29", None, "organiser", id="arrivals-svg"
+    ),
 ]
 
 

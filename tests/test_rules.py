@@ -12,6 +12,9 @@ from chalicelib.domain import (
     Attendee,
     Checkin,
     CheckinContext,
+    arrival_slot,
+    arrival_slots,
+    breakdown,
     check_scan_time,
     decide_checkin,
     local_date,
@@ -218,3 +221,30 @@ def test_registration_days_default_to_every_day_and_are_sorted_subsets():
         with pytest.raises(HadirError) as raised:
             registration_days(WORKSHOP, bad)
         assert raised.value.code == "validation_error"
+
+
+@pytest.mark.parametrize(
+    ("local", "slot"),
+    [
+        ("08:00:00", "08:00"),
+        ("09:14:59", "09:00"),
+        ("09:15:00", "09:15"),
+        ("16:59:59", "16:45"),
+        ("17:00:00", "16:45"),  # the window's closing instant counts in its last slot
+    ],
+)
+def test_arrival_slots_are_quarter_hours_of_local_time(local, slot):
+    day = WORKSHOP.days[0]
+    assert arrival_slot(WORKSHOP, day, at(f"2016-11-29T{local}+07:00")) == slot
+
+
+def test_a_day_has_a_slot_for_every_quarter_hour_of_its_window():
+    slots = arrival_slots(WORKSHOP.days[0])
+    assert (len(slots), slots[0], slots[-1]) == (36, "08:00", "16:45")
+
+
+def test_a_checkin_keeps_the_slot_it_was_counted_in():
+    day = WORKSHOP.days[0]
+    kept = Checkin(at("2016-11-29T10:00:00+07:00"), "Desk A", None, "s", slot="08:00")
+    assert breakdown(WORKSHOP, attendee(), day, kept).slot == "08:00"
+    assert breakdown(WORKSHOP, attendee(gender=None), day, kept).gender == "not_given"
