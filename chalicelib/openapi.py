@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.domain import NOT_GIVEN
 from chalicelib.models import (
     GENDERS,
     ORGANISATION_TYPES,
@@ -82,6 +83,8 @@ LOCAL_TIME = {
 COUNT = {"type": "integer", "minimum": 0}
 PNG = "image/png"
 PDF = "application/pdf"
+CSV = "text/csv"
+SVG = "image/svg+xml"
 
 
 STATUS = {"enum": ["active", "cancelled"]}
@@ -142,6 +145,54 @@ CHECKIN_RESULT = _obj(
     },
     "For `already_checked_in`, the time and desk are the first check-in's.",
 )
+
+
+def _buckets(known: tuple[str, ...], what: str) -> dict:
+    """A report's counts by answer: every known answer, then `not_given` if used."""
+    return {
+        "type": "object",
+        "description": f"The day's check-ins by {what}: every answer, zeros included, "
+        f"then `{NOT_GIVEN}` when someone checked in left it unanswered.",
+        "required": list(known),
+        "properties": {name: COUNT for name in (*known, NOT_GIVEN)},
+    }
+
+
+REPORT_DAY = _obj(
+    {
+        "number": {"type": "integer", "minimum": 1},
+        "date": DATE,
+        "registered": {**COUNT, "description": "Active registrations for the day."},
+        "checked_in": COUNT,
+        "walk_ins": {**COUNT, "description": "Of `checked_in`, those registered at the desk."},
+        "by_gender": _buckets(GENDERS, "gender"),
+        "by_organisation_type": _buckets(ORGANISATION_TYPES, "organisation type"),
+        "by_desk": {
+            "type": "object",
+            "description": "The day's check-ins by desk: the `desk` the check-in named, else "
+            "the desk token's label, or `Organiser` (e.g. `Desk A`). Only desks that "
+            f"checked someone in; `{NOT_GIVEN}` for any check-in recorded without one.",
+            "additionalProperties": COUNT,
+        },
+        "arrivals": {
+            "type": "array",
+            "description": "The day's check-ins per 15-minute slot, by time: one item for "
+            "every slot of the day's check-in window, zeros included (and any other slot "
+            "that holds check-ins from before the window was changed).",
+            "items": _obj(
+                {
+                    "start": {
+                        **STRING,
+                        "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+                        "description": "The slot's start, local `HH:MM`.",
+                    },
+                    "count": COUNT,
+                }
+            ),
+        },
+    }
+)
+
 # The days a person registered for, each with its check-in time if any.
 REGISTERED_DAYS = {
     "type": "array",
@@ -217,6 +268,15 @@ RESPONSE_SCHEMAS: dict[str, dict] = {
             "attended_any": {**COUNT, "description": "Checked in on at least one day."},
             "attended_all_days": {**COUNT, "description": "Checked in on every day."},
         }
+    ),
+    "AttendanceReport": _obj(
+        {
+            "event_id": STRING,
+            "as_of": INSTANT,
+            "days": {"type": "array", "items": REPORT_DAY},
+        },
+        "Per event day: the counts, who checked in by gender, organisation type and desk, "
+        "and when they arrived.",
     ),
     "DeskToken": _obj(
         {"id": STRING, "label": STRING, "created_at": INSTANT, "revoked_at": nullable(INSTANT)}
@@ -399,7 +459,7 @@ def _json(description: str, schema: str) -> dict:
 
 
 def _binary(description: str, media_type: str) -> dict:
-    """A response whose body is a file of `media_type` (PNG, PDF), not JSON."""
+    """A response whose body is a file of `media_type` (PNG, PDF, CSV, SVG), not JSON."""
     return {
         "description": description,
         "content": {media_type: {"schema": {"type": "string", "contentMediaType": media_type}}},
@@ -905,6 +965,75 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 [("200", _json("Counts per event and per day.", "Attendance")), no_event],
                 tag="organiser",
                 role=ORGANISER_ONLY,
+            )
+        },
+        f"{events}/attendance/report": {
+            "get": _operation(
+                "attendance_report",
+                "The attendance report",
+                [
+                    ("200", _json("The breakdowns of every event day.", "AttendanceReport")),
+                    no_event,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="Arrival slots are in the event's time zone. Not cached.",
+            )
+        },
+        f"{events}/attendance.csv": {
+            "get": _operation(
+                "attendance_csv",
+                "The attendance list, as CSV",
+                [
+                    (
+                        "200",
+                        _binary(
+                            "A CSV file (UTF-8 with a byte-order mark, so Excel and Google "
+                            "Sheets read the names right), sent as an attachment "
+                            "(`Content-Disposition: attachment`).",
+                            CSV,
+                        ),
+                    ),
+                    no_event,
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="One row per registration, cancelled ones included, by name, "
+                "under a header row of `name`, `organisation`, `organisation_type`, `gender`, "
+                "`email`, `phone`, `status` (`active` or `cancelled`), `days` (the dates "
+                "registered for, space-separated), then for each event day "
+                "`<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`) and `<date>_desk`. "
+                "A value left out, or a day not checked in, is an empty cell; a value a "
+                "spreadsheet would run as a formula (one starting `=`, `+`, `-`, `@`, a tab "
+                "or a carriage return) starts with `'`. Not cached.",
+            )
+        },
+        f"{events}/arrivals.svg": {
+            "get": _operation(
+                "arrivals_svg",
+                "The arrivals chart of a day",
+                [
+                    (
+                        "200",
+                        _binary(
+                            "An SVG bar chart of the day's check-ins per 15-minute slot "
+                            "(local time), one bar per item of the report's `arrivals`.",
+                            SVG,
+                        ),
+                    ),
+                    no_event,
+                    _error(409, "not_an_event_day", note="`date` is not a day of this event."),
+                    _error(
+                        422,
+                        "validation_error",
+                        note="`date` missing or not a date, or an unknown parameter.",
+                    ),
+                ],
+                tag="organiser",
+                role=ORGANISER_ONLY,
+                description="Not cached.",
+                query=SignInSheetQuery,
+                query_descriptions={"date": "The event day of the chart, `YYYY-MM-DD`."},
             )
         },
         f"{events}/desk-tokens": {

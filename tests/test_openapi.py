@@ -47,6 +47,7 @@ QUERY_MODELS = {
     "scans": ScanQuery,
     "badge_sheet": BadgeSheetQuery,
     "sign_in_sheet": SignInSheetQuery,
+    "arrivals_svg": SignInSheetQuery,
 }
 # Query parameters a route reads beside its query model (app.py's `getlist`).
 EXTRA_QUERY_PARAMETERS = {"badge_sheet": {"attendee_id"}}
@@ -119,6 +120,14 @@ CONTRACT_ERRORS = {
         409: {"not_an_event_day"},
         422: {"validation_error"},
     },
+    # Section 8, reports.
+    ("GET", "/events/{event_id}/attendance/report"): {404: {"event_not_found"}},
+    ("GET", "/events/{event_id}/attendance.csv"): {404: {"event_not_found"}},
+    ("GET", "/events/{event_id}/arrivals.svg"): {
+        404: {"event_not_found"},
+        409: {"not_an_event_day"},
+        422: {"validation_error"},
+    },
 }
 
 # The success statuses the contract names for each route.
@@ -145,6 +154,15 @@ CONTRACT_SUCCESSES = {
     ("GET", "/badges/{code}/badge.pdf"): {200},
     ("GET", "/events/{event_id}/badges.pdf"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {200},
+    ("GET", "/events/{event_id}/attendance/report"): {200},
+    ("GET", "/events/{event_id}/attendance.csv"): {200},
+    ("GET", "/events/{event_id}/arrivals.svg"): {200},
+}
+# The staff routes only an organiser may use (API.md: "organiser" in the heading).
+ORGANISER_ROUTES = {
+    ("GET", "/events/{event_id}/attendance/report"),
+    ("GET", "/events/{event_id}/attendance.csv"),
+    ("GET", "/events/{event_id}/arrivals.svg"),
 }
 
 
@@ -326,8 +344,9 @@ def test_badge_sheets_take_a_layout_and_repeated_attendee_ids(document):
     assert attendee_ids["schema"] == {"type": "array", "items": {"type": "string"}}
 
 
-def test_the_sign_in_sheet_needs_a_date(document):
-    operation = operations(document)["GET", "/events/{event_id}/sign-in-sheet.pdf"]
+@pytest.mark.parametrize("path", ["sign-in-sheet.pdf", "arrivals.svg"])
+def test_the_sign_in_sheet_and_arrivals_chart_need_a_date(document, path):
+    operation = operations(document)["GET", f"/events/{{event_id}}/{path}"]
     (parameter,) = operation["parameters"]
     assert (parameter["name"], parameter["required"]) == ("date", True)
     assert parameter["schema"] == {"type": "string", "format": "date"}
@@ -367,6 +386,31 @@ def test_printouts_are_pdfs(document, path):
     assert "`Accept: application/pdf`" in operation["description"]
 
 
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [("attendance.csv", "text/csv"), ("arrivals.svg?date=2016-11-29", "image/svg+xml")],
+)
+def test_reports_are_files_of_their_media_type(api, document, organiser, path, media_type):
+    operation = operations(document)["GET", f"/events/{{event_id}}/{path.split('?')[0]}"]
+    assert operation["responses"]["200"]["content"] == {
+        media_type: {"schema": {"type": "string", "contentMediaType": media_type}}
+    }
+    reply = api.get(f"/events/{WORKSHOP_ID}/{path}", token=organiser)
+    assert reply.status == 200, reply
+    assert reply.headers["Content-Type"].split(";")[0] == media_type
+
+
+def test_the_csv_columns_are_described(api, document, organiser):
+    operation = operations(document)["GET", "/events/{event_id}/attendance.csv"]
+    reply = api.get(f"/events/{WORKSHOP_ID}/attendance.csv", token=organiser)
+    assert reply.status == 200, reply
+    header = reply.raw.decode("utf-8-sig").splitlines()[0].split(",")
+    for column in header:
+        described = column.replace("2016-11-29", "<date>").replace("2016-11-30", "<date>")
+        assert f"`{described}`" in operation["description"], column
+    assert "attachment" in operation["responses"]["200"]["description"]
+
+
 def test_binary_replies_need_an_accept_header_naming_them(api, document, register):
     code = register()["badge"]["code"]
     for path, media_type in (("qr.png", "image/png"), ("badge.pdf", "application/pdf")):
@@ -404,9 +448,18 @@ def test_staff_routes_need_a_bearer_token_and_public_ones_do_not(document):
             assert operation["security"] == [{"bearerAuth": []}], key
             assert {"401", "403"} <= set(operation["responses"]), key
             assert "token" in operation["description"], key
+            organiser_only = operation["description"].startswith("Needs an organiser token.")
+            assert organiser_only == (operation["tags"] == ["organiser"]), key
         else:
             assert "security" not in operation, key
             assert "401" not in operation["responses"], key
+
+
+def test_reports_are_for_organisers_only(document):
+    for key in ORGANISER_ROUTES:
+        operation = operations(document)[key]
+        assert operation["tags"] == ["organiser"], key
+        assert operation["description"].startswith("Needs an organiser token."), key
 
 
 # --- schemas ----------------------------------------------------------------
@@ -519,3 +572,24 @@ def test_desk_work_replies_have_the_documented_shapes(api, document, organiser, 
     check_reply(document, "GET", f"{events}/scans", reply, 200)
     results = {(scan["result"], scan["error_code"]) for scan in reply.json["scans"]}
     assert results == {("checked_in", None), ("undone", None), (None, "badge_not_found")}
+
+
+def test_the_report_reply_has_the_documented_shape(api, document, desk_token, organiser):
+    at = f"/events/{WORKSHOP_ID}"
+    walk_in = {**registration_body(), "check_in": True, "scan_id": "walk-in-0001", "desk": "A"}
+    reply = api.post(f"{at}/attendees", walk_in, token=desk_token)
+    assert reply.json["checkin"]["result"] == "checked_in", reply
+    unanswered = registration_body(email="anon@example.org", gender=None, organisation_type=None)
+    reply = api.post(
+        f"{at}/attendees",
+        {**unanswered, "check_in": True, "scan_id": "walk-in-0002"},
+        token=organiser,
+    )
+    assert reply.json["checkin"]["result"] == "checked_in", reply
+
+    reply = api.get(f"{at}/attendance/report", token=organiser)
+    check_reply(document, "GET", "/events/{event_id}/attendance/report", reply, 200)
+    (day,) = [day for day in reply.json["days"] if day["checked_in"]]
+    assert day["by_gender"]["not_given"] == day["by_organisation_type"]["not_given"] == 1
+    assert day["by_desk"] == {"A": 1, "Organiser": 1}
+    assert day["walk_ins"] == 2 and day["arrivals"]
