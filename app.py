@@ -197,12 +197,16 @@ def badge_pdf(code):
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
+    return file_response(pdf, "application/pdf", filename, "inline")
+
+
+def file_response(body, content_type: str, filename: str, disposition: str) -> Response:
     return Response(
-        body=pdf,
+        body=body,
         status_code=200,
         headers={
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f'inline; filename="{filename}"',
+            "Content-Type": content_type,
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
@@ -311,14 +315,11 @@ def attendance_report(event_id):
 @app.route("/events/{event_id}/attendance.csv", methods=["GET"], authorizer=staff_token)
 def attendance_csv(event_id):
     staff(ORGANISER)
-    return Response(
-        body=hadir().attendance_csv(event_id),
-        status_code=200,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="attendance-{event_id}.csv"',
-            "Cache-Control": "no-store",
-        },
+    return file_response(
+        hadir().attendance_csv(event_id),
+        "text/csv; charset=utf-8",
+        f"attendance-{event_id}.csv",
+        "attachment",
     )
 
 

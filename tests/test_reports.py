@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from chalicelib.auth import DESK, Staff
-from chalicelib.models import CheckinRequest, Registration
+from chalicelib.models import ORGANISATION_TYPES, CheckinRequest, Registration
 from chalicelib.seed import WORKSHOP_ID
 from tests.conftest import registration_body
 from tests.test_desk_races import seed_directly
@@ -128,18 +128,6 @@ def assert_adds_up(body: dict) -> None:
 
 def genders(female=0, male=0, prefer_not_to_say=0, **not_given) -> dict:
     return {"female": female, "male": male, "prefer_not_to_say": prefer_not_to_say, **not_given}
-
-
-ORGANISATION_TYPES = (
-    "ngo",
-    "community",
-    "government",
-    "academia",
-    "media",
-    "private_sector",
-    "donor",
-    "other",
-)
 
 
 def organisation_types(**counts) -> dict:
