@@ -27,6 +27,7 @@ from chalicelib.domain import (
     CANCELLED,
     Attendee,
     BadgeIssue,
+    Breakdown,
     Checkin,
     CheckinContext,
     CheckinDecision,
@@ -265,7 +266,7 @@ class Hadir:
             body = presenters.registration_json(attendee, self._code(attendee))
             body["checkin"], scan_log = None, None
             if walk_in.check_in:
-                scan, decision, body["checkin"], refused = self._walk_in_checkin(
+                scan, decision, counted, body["checkin"], refused = self._walk_in_checkin(
                     record, attendee, walk_in, staff
                 )
                 # The log keeps the whole answer, for a retried request.
@@ -275,13 +276,6 @@ class Hadir:
                     Answer(201, body),
                     result=None if refused else "checked_in",
                     error_code=refused,
-                )
-                counted = (
-                    breakdown(
-                        record.event, attendee, decision.day, attendee.checkins[decision.day.date]
-                    )
-                    if decision is not None
-                    else None
                 )
                 scan_log = (decision, entry, counted)
             try:
@@ -302,9 +296,10 @@ class Hadir:
 
     def _walk_in_checkin(
         self, record: EventRecord, attendee: Attendee, walk_in: WalkIn, staff: Staff
-    ) -> tuple[_Scan, CheckinDecision | None, dict, str | None]:
-        """Decide a walk-in's check-in. Accepted, the attendee carries it; refused,
-        they are registered all the same and the desk is told why."""
+    ) -> tuple[_Scan, CheckinDecision | None, Breakdown | None, dict, str | None]:
+        """Decide a walk-in's check-in. Accepted, the attendee carries it and its
+        report buckets come back; refused, they are registered all the same and
+        the desk is told why."""
         now = attendee.registered_at
         scan = _Scan(
             event_id=record.event.id,
@@ -317,11 +312,12 @@ class Hadir:
         try:
             decision = decide_checkin(CheckinContext(record.event, attendee, None, now))
         except HadirError as refusal:
-            return scan, None, refusal.body(), refusal.code
+            return scan, None, None, refusal.body(), refusal.code
         checkin = scan.checkin(record.event, decision.day)
         attendee.checkins[decision.day.date] = checkin
+        counted = breakdown(record.event, attendee, decision.day, checkin)
         body = presenters.checkin_json(record.event, attendee, decision.day, checkin, "checked_in")
-        return scan, decision, body, None
+        return scan, decision, counted, body, None
 
     def _find_attendee(self, attendee_id: str) -> Attendee | None:
         # Ids that could not be ours are not looked up.
