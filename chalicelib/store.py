@@ -384,7 +384,9 @@ class Store:
             ExpressionAttributeValues=_values(values),
             ReturnValues="UPDATED_OLD",
         )
-        return "doc" not in response.get("Attributes", {})
+        # `revision` always changes, so its old value comes back whenever the
+        # event existed (moto leaves out attributes whose value did not change).
+        return "revision" not in response.get("Attributes", {})
 
     # registration ------------------------------------------------------------
 

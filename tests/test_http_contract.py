@@ -300,6 +300,9 @@ def test_put_event_creates_then_replaces(api, organiser):
     replaced = api.put("/events/new-event-2016", {**doc, "title": "Renamed"}, token=organiser)
     assert replaced.status == 200, replaced
     assert api.get("/events/new-event-2016").json["title"] == "Renamed"
+    # Sent again unchanged (a retried PUT, or make seed-event run twice): still a replace.
+    again = api.put("/events/new-event-2016", {**doc, "title": "Renamed"}, token=organiser)
+    assert again.status == 200, again
 
 
 def test_put_event_id_must_match_path(api, organiser):
