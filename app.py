@@ -7,12 +7,15 @@ The contract is ../shared/API.md; the OpenAPI document served at
 from __future__ import annotations
 
 import logging
+import os
+import re
 from contextvars import ContextVar
 
 from chalice import AuthResponse, Chalice, Response
 from chalice.app import Request
 
 from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
+from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.errors import HadirError, validation_error
 from chalicelib.models import (
     AttendeeQuery,
@@ -78,6 +81,68 @@ _CHALICE_ERRORS = {
     500: ("internal_error", "Something went wrong on our side; the request may be retried."),
 }
 _OTHER_CLIENT_ERROR = ("bad_request", "The request could not be handled.")
+
+
+# --- CORS: the configured origins only ---------------------------------------
+
+
+def allowed_origin(request: Request) -> str | None:
+    """The request's Origin if HADIR_CORS_ORIGINS lists it exactly; else None."""
+    origin = request.headers.get("origin")
+    return origin if origin in cors_origins() else None
+
+
+def vary_on_origin(response: Response) -> None:
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Origin"
+    elif "origin" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Origin"
+
+
+# Registered before contract_errors, so it wraps it and sees every response,
+# error envelopes included.
+@app.middleware("http")
+def cors(event, get_response):
+    try:
+        origin = allowed_origin(event)
+    except ConfigurationError:
+        app.log.exception("HADIR_CORS_ORIGINS is misconfigured")
+        code, message = _CHALICE_ERRORS[500]
+        return json_response({"error": {"code": code, "message": message}}, 500)
+    response = get_response(event)
+    if origin is not None:
+        response.headers["Access-Control-Allow-Origin"] = origin
+    if cors_origins():
+        # Whether the header is there depends on Origin: caches must key on it.
+        vary_on_origin(response)
+    return response
+
+
+def preflight(**_):
+    """A browser's CORS preflight: the answer API Gateway would otherwise make up itself.
+
+    No authorizer: a preflight never carries the Authorization header.
+    """
+    request = _request.get()
+    response = Response(body="", status_code=204, headers={"Vary": "Origin"})
+    origin = allowed_origin(request)
+    if origin is not None:
+        methods = app.routes[request.context["resourcePath"]]
+        response.headers.update(
+            {
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": ", ".join(methods),
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+        )
+    return response
+
+
+def preflight_name(path: str) -> str:
+    """A view name per path, e.g. preflight_events_event_id: the OpenAPI operationId."""
+    return "preflight_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
 
 
 @app.middleware("http")
@@ -354,3 +419,18 @@ def revoke_desk_token(event_id, token_id):
     staff(ORGANISER)
     hadir().revoke_desk_token(event_id, token_id)
     return Response(body="", status_code=204)
+
+
+# --- after every route ------------------------------------------------------
+
+# Chalice's own CORS allows one origin, and API Gateway would answer its OPTIONS
+# without the app; an OPTIONS route on every path answers for several.
+for _path in list(app.routes):
+    app.route(_path, methods=["OPTIONS"], name=preflight_name(_path))(preflight)
+
+# In Lambda, build the services in the init phase: the secrets are read once per
+# cold start, and a misconfiguration fails the init (logged by Lambda, never
+# served) instead of the first request. Elsewhere (tests, chalice local and
+# package) they are built on first use, as before.
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    hadir()

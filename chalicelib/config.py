@@ -2,19 +2,41 @@
 
 Secrets never live in code or git. Each secret is read from
 `HADIR_<NAME>` if set (local runs, tests) or else from the SSM SecureString
-parameter named by `HADIR_<NAME>_PARAM` (AWS).
+parameter named by `HADIR_<NAME>_PARAM` (AWS, and the only way outside a
+rehearsal stage).
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-# Stages where the clock may be moved for rehearsals.
+# Stages where rehearsal aids may be used.
 REHEARSAL_STAGES = ("local", "dev")
+# Rehearsal aids (a moved clock, another database, a secret in plain sight in the
+# function's configuration), each with what a real stage does instead, if anything.
+REHEARSAL_AIDS = {
+    "HADIR_CLOCK_START": "",
+    "HADIR_CLOCK_ANCHOR": "",
+    "HADIR_DYNAMODB_ENDPOINT": "",
+    "HADIR_BADGE_SECRET": " Name an SSM parameter in HADIR_BADGE_SECRET_PARAM instead.",
+    "HADIR_ORGANISER_TOKEN_SHA256": (
+        " Name an SSM parameter in HADIR_ORGANISER_TOKEN_SHA256_PARAM instead."
+    ),
+}
+
+CORS_ORIGINS = "HADIR_CORS_ORIGINS"
+# An origin as browsers send it: lower-case scheme and host, a port only if not the
+# default. Anything looser (a path, a slash, `*`) could never match, or matches too much.
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+_ORIGIN = re.compile(
+    r"https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?"
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -56,13 +78,42 @@ def parse_instant(env: Mapping[str, str], name: str) -> datetime | None:
     return instant
 
 
+@functools.lru_cache(maxsize=8)
+def parse_cors_origins(raw: str) -> frozenset[str]:
+    """The origins HADIR_CORS_ORIGINS lets in: comma-separated, exact; empty for none."""
+    origins = [origin.strip() for origin in raw.split(",") if origin.strip()]
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"{CORS_ORIGINS} must list exact origins like https://example.org or "
+                f"http://localhost:8000 (lower case; no path, trailing slash or *), "
+                f"not {origin!r}."
+            )
+        if origin.endswith(DEFAULT_PORTS[origin.split(":", 1)[0]]):
+            raise ConfigurationError(
+                f"{CORS_ORIGINS}: browsers send {origin!r} without its default port; "
+                "leave the port out."
+            )
+    return frozenset(origins)
+
+
+def cors_origins() -> frozenset[str]:
+    """The allowed origins, from the environment alone: CORS needs no secret or client."""
+    return parse_cors_origins(os.environ.get(CORS_ORIGINS, ""))
+
+
 def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
     stage = env.get("HADIR_STAGE", "local")
+    if stage not in REHEARSAL_STAGES:
+        for name, instead in REHEARSAL_AIDS.items():
+            if env.get(name):
+                # Never the value: it may be a secret.
+                raise ConfigurationError(
+                    f"{name} is for rehearsals only; stage {stage!r} refuses it.{instead}"
+                )
+    # Checked here too, so that a bad list fails start-up rather than each request.
+    parse_cors_origins(env.get(CORS_ORIGINS, ""))
     clock_start = parse_instant(env, "HADIR_CLOCK_START")
-    if clock_start is not None and stage not in REHEARSAL_STAGES:
-        raise ConfigurationError(
-            f"HADIR_CLOCK_START is for rehearsals only; stage {stage!r} refuses it."
-        )
     organiser_hash = _secret(env, "ORGANISER_TOKEN_SHA256", ssm).strip().lower()
     if len(organiser_hash) != 64:
         raise ConfigurationError("The organiser token hash must be 64 hex characters (SHA-256).")

@@ -1077,6 +1077,27 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
     }
 
 
+def _preflight(path: str) -> dict:
+    """The OPTIONS operation app.py registers on every path (its view name is the id)."""
+    return _operation(
+        "preflight_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_"),
+        "CORS preflight",
+        [
+            (
+                "204",
+                {
+                    "description": "No body. When `Origin` is one of the configured origins: "
+                    "`Access-Control-Allow-Origin` (that origin), `-Allow-Methods` (this "
+                    "path's), `-Allow-Headers` (`Authorization, Content-Type`) and "
+                    "`-Max-Age` (600); otherwise none of them. Always `Vary: Origin`."
+                },
+            )
+        ],
+        tag="cors",
+        description="Browsers send it before a cross-origin request; no token needed.",
+    )
+
+
 @functools.cache
 def openapi_document() -> dict:
     bodies, model_schemas = _model_schemas()
@@ -1099,9 +1120,15 @@ def openapi_document() -> dict:
             {"name": "public", "description": "No token needed."},
             {"name": "desk", "description": "A desk token for the event, or an organiser."},
             {"name": "organiser", "description": "An organiser token."},
+            {
+                "name": "cors",
+                "description": "Preflights: cross-origin access for the configured origins "
+                "only (none by default). Every response to such an origin carries "
+                "`Access-Control-Allow-Origin`.",
+            },
         ],
         "paths": {
-            path: {**_path_parameters(path), **operations}
+            path: {**_path_parameters(path), **operations, "options": _preflight(path)}
             for path, operations in _paths(bodies).items()
         },
         "components": {

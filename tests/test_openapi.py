@@ -158,6 +158,8 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/attendance.csv"): {200},
     ("GET", "/events/{event_id}/arrivals.svg"): {200},
 }
+# Every path also answers a CORS preflight (app.py registers them in a loop).
+CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
 # The staff routes only an organiser may use (API.md: "organiser" in the heading).
 ORGANISER_ROUTES = {
     ("GET", "/events/{event_id}/attendance/report"),
