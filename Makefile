@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+STAGE ?= prod
+
+.PHONY: run test lint format bench package seed-event clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,5 +35,15 @@ format: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
 
+# A CloudFormation template and the Lambda bundle in build/package-$(STAGE): see docs/deploy.md.
+package: $(INSTALLED)
+	$(BIN)/python -m devtools.package --stage $(STAGE)
+
+# Loads the seeded events into a deployed stage: make seed-event URL=https://.../api
+# (the organiser token from HADIR_ORGANISER_TOKEN, or asked for).
+seed-event: $(INSTALLED)
+	@test -n "$(URL)" || { echo "usage: make seed-event STAGE=$(STAGE) URL=https://<api>/api"; exit 2; }
+	$(BIN)/python -m devtools.seed_event --url "$(URL)"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build

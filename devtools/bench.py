@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -39,35 +38,20 @@ def _percentiles(samples: list[float]) -> str:
 
 
 def bundle() -> None:
+    from devtools.package import package
+
     with tempfile.TemporaryDirectory() as out:
-        result = subprocess.run(
-            [str(Path(sys.executable).parent / "chalice"), "package", "--stage", "prod", out],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"},
-        )
-        if result.returncode != 0:
-            print(f"bundle: chalice package failed: {result.stderr.strip()[-300:]}")
+        try:
+            report = package("prod", Path(out))
+        except SystemExit as failure:
+            print(f"bundle: make package failed: {str(failure)[-300:]}")
             return
-        path = Path(out) / "deployment.zip"
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-            tags = sorted(
-                {
-                    line.split(":", 1)[1].strip()
-                    for name in archive.namelist()
-                    if name.endswith(".dist-info/WHEEL")
-                    for line in archive.read(name).decode().splitlines()
-                    if line.startswith("Tag:") and "none-any" not in line
-                }
-            )
-            files = len(archive.infolist())
-        print(
-            f"bundle: {path.stat().st_size / 1e6:.2f} MB zipped, {unzipped / 1e6:.2f} MB "
-            f"unzipped, {files} files (limits: 50 MB zipped, 250 MB unzipped)"
-        )
-        print(f"bundle: compiled wheels tagged {', '.join(tags) or 'none'}")
+    print(
+        f"bundle (make package, trimmed): {report.zipped_bytes / 1e6:.2f} MB zipped, "
+        f"{report.unzipped_bytes / 1e6:.2f} MB unzipped, {report.files} files "
+        "(Lambda's limits: 50 MB zipped, 250 MB unzipped)"
+    )
+    print(f"bundle: compiled wheels tagged {', '.join(report.compiled_tags) or 'none'}")
 
 
 COLD = """

@@ -165,6 +165,27 @@ def test_staff_routes_refuse_strangers_over_http(stack):
     assert body["error"]["code"] == "unauthorized"
 
 
+def seed_event(stack, token):
+    return subprocess.run(
+        [sys.executable, "-m", "devtools.seed_event", "--url", stack.base],
+        cwd=ROOT,
+        env={**os.environ, "HADIR_ORGANISER_TOKEN": token},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_make_seed_event_loads_the_workshop_over_http(stack):
+    loaded = seed_event(stack, TOKEN)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert loaded.stdout.strip() == f"{WORKSHOP}: replaced (200)"
+
+    refused = seed_event(stack, "not-the-organiser")
+    assert refused.returncode == 1
+    assert refused.stdout.startswith(f"{WORKSHOP}: 401 unauthorized:")
+
+
 def test_ctrl_c_stops_everything(stack):
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(timeout=30) == 0

@@ -1,0 +1,507 @@
+"""`make package STAGE=prod`: a CloudFormation (SAM) template and the Lambda bundle, in one folder.
+
+Runs `chalice package` with a merge template built here, so that the template
+carries everything Hadir needs beside the functions:
+
+- the DynamoDB table, from `chalicelib.store.TABLE_SCHEMA` (the same definition
+  the tests and `make run` create), on-demand, with point-in-time recovery,
+  deletion protection, encryption, and Retain on delete and on replacement;
+- IAM roles that allow only what the code does, on this table only;
+- the SSM SecureString parameters' *names* as template parameters: values
+  never appear in the template, in git or in the bundle;
+- API Gateway throttling, a rate and a burst, as template parameters.
+
+Then it trims optional native code Hadir never runs from the bundle and checks
+that the Lambda python3.11 runtime (Amazon Linux 2, glibc 2.26) can load every
+compiled module in it. A bundle that fails the check fails the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chalicelib.store import TABLE_SCHEMA  # noqa: E402
+
+STAGES = ("dev", "prod")
+CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+
+# The python3.11 Lambda runtime runs on Amazon Linux 2: glibc 2.26, and the
+# libstdc++ of GCC 7 (GLIBCXX_3.4.24, CXXABI_1.3.11).
+RUNTIME_SYMBOL_VERSIONS = {"GLIBC": (2, 26), "GLIBCXX": (3, 4, 24), "CXXABI": (1, 3, 11)}
+
+# What chalicelib/store.py asks of DynamoDB, as IAM actions. Transactions need
+# the action of each item they hold (Put, Update, Delete); there is no
+# TransactWriteItems action. tests/test_package.py derives the same set from
+# store.py's own calls, so the two cannot drift apart.
+TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+)
+INDEX_ACTIONS = ("dynamodb:Query",)
+# The authorizer only looks a token up.
+AUTHORIZER_ACTIONS = ("dynamodb:GetItem",)
+
+# Native code in the wheels that Hadir never runs, left out of the bundle
+# (about 7 MB zipped). fontTools' Cython modules each sit beside the pure-Python
+# module it falls back to, and fpdf2's font subsetter uses none of them;
+# Pillow's AVIF codec reads and writes a format Hadir never touches, and
+# Pillow treats a missing `_avif` as "AVIF not supported".
+PRUNED = re.compile(
+    r"^fontTools/.+\.(?:cpython-[^/]+\.so|c)$"
+    r"|^PIL/_avif\.cpython-[^/]+\.so$"
+    r"|^pillow\.libs/libavif-[^/]+$"
+)
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    config = json.loads(CHALICE_CONFIG.read_text())
+    return config["stages"][stage]["environment_variables"]
+
+
+def table_resource(table_name: Any) -> dict:
+    """The table as CloudFormation declares it: TABLE_SCHEMA plus the safety settings."""
+    return {
+        "Type": "AWS::DynamoDB::Table",
+        # Deleting the stack, or a change that would replace the table, keeps
+        # the attendance list: the table stays behind, detached from the stack.
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "TableName": table_name,
+            **TABLE_SCHEMA,
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "DeletionProtectionEnabled": True,
+            "SSESpecification": {"SSEEnabled": True},
+            "Tags": [{"Key": "app", "Value": "hadir"}],
+        },
+    }
+
+
+def _sub(text: str) -> dict:
+    return {"Fn::Sub": text}
+
+
+def _role_policy(name: str, function_name: str, dynamodb: list[dict]) -> dict:
+    secret_names = ("BadgeSecretParameterName", "OrganiserTokenHashParameterName")
+    return {
+        "PolicyName": name,
+        "PolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "OwnLogs",
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": _sub(
+                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+                        f":log-group:/aws/lambda/{function_name}:*"
+                    ),
+                },
+                *dynamodb,
+                {
+                    # SecureStrings under the default aws/ssm key need no KMS
+                    # grant; docs/deploy.md says what to add for your own key.
+                    "Sid": "Secrets",
+                    "Effect": "Allow",
+                    "Action": "ssm:GetParameter",
+                    "Resource": [
+                        _sub(
+                            "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+                            f":parameter${{{parameter}}}"
+                        )
+                        for parameter in secret_names
+                    ],
+                },
+            ],
+        },
+    }
+
+
+def merge_template(stage: str) -> dict:
+    """What `chalice package --merge-template` lays over Chalice's own template."""
+    environment = stage_environment(stage)
+    # Chalice's logical ids: function -> (its role, the suffix of its name).
+    functions = {
+        "APIHandler": ("ApiHandlerRole", "api"),
+        "StaffToken": ("StaffTokenRole", "staff-token"),
+    }
+    table_arn = {"Fn::GetAtt": ["HadirTable", "Arn"]}
+    table_statements = {
+        "APIHandler": [
+            {
+                "Sid": "Table",
+                "Effect": "Allow",
+                "Action": list(TABLE_ACTIONS),
+                "Resource": table_arn,
+            },
+            {
+                "Sid": "Index",
+                "Effect": "Allow",
+                "Action": list(INDEX_ACTIONS),
+                "Resource": _sub("${HadirTable.Arn}/index/*"),
+            },
+        ],
+        "StaffToken": [
+            {
+                "Sid": "Table",
+                "Effect": "Allow",
+                "Action": list(AUTHORIZER_ACTIONS),
+                "Resource": table_arn,
+            }
+        ],
+    }
+    resources: dict[str, Any] = {"HadirTable": table_resource({"Ref": "TableName"})}
+    for function, (role, suffix) in functions.items():
+        name = f"hadir-{stage}-{suffix}"
+        resources[function] = {
+            "Properties": {
+                "FunctionName": name,
+                "Environment": {
+                    "Variables": {
+                        "HADIR_TABLE_NAME": {"Ref": "HadirTable"},
+                        "HADIR_BADGE_SECRET_PARAM": {"Ref": "BadgeSecretParameterName"},
+                        "HADIR_ORGANISER_TOKEN_SHA256_PARAM": {
+                            "Ref": "OrganiserTokenHashParameterName"
+                        },
+                        "HADIR_CORS_ORIGINS": {"Ref": "CorsOrigins"},
+                    }
+                },
+            }
+        }
+        # Named up front so the role can be limited to this log group, and so
+        # that its retention is set here rather than "never expire".
+        resources[f"{function}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                "LogGroupName": f"/aws/lambda/{name}",
+                "RetentionInDays": {"Ref": "LogRetentionDays"},
+            },
+        }
+        resources[role] = {
+            "Properties": {
+                "Policies": [_role_policy(f"{function}Policy", name, table_statements[function])]
+            }
+        }
+        resources[function]["DependsOn"] = [f"{function}LogGroup"]
+    resources["RestAPI"] = {
+        "Properties": {
+            "MethodSettings": [
+                {
+                    "ResourcePath": "/*",
+                    "HttpMethod": "*",
+                    "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
+                    "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
+                }
+            ]
+        }
+    }
+    ssm_name = {"Type": "String", "AllowedPattern": "^/[A-Za-z0-9_.\\-/]+$"}
+    return {
+        "Parameters": {
+            "TableName": {
+                "Type": "String",
+                "Default": environment["HADIR_TABLE_NAME"],
+                "Description": "The DynamoDB table that holds every event of this stage.",
+            },
+            "BadgeSecretParameterName": {
+                **ssm_name,
+                "Default": environment["HADIR_BADGE_SECRET_PARAM"],
+                "Description": "SSM SecureString: the key badge codes are signed with.",
+            },
+            "OrganiserTokenHashParameterName": {
+                **ssm_name,
+                "Default": environment["HADIR_ORGANISER_TOKEN_SHA256_PARAM"],
+                "Description": "SSM SecureString: the SHA-256 (hex) of the organiser token.",
+            },
+            "CorsOrigins": {
+                "Type": "String",
+                "Default": environment.get("HADIR_CORS_ORIGINS", ""),
+                "Description": "Origins allowed to call the API from a browser, comma-separated.",
+            },
+            "ThrottlingRateLimit": {
+                "Type": "Number",
+                "Default": 100,
+                "MinValue": 1,
+                "Description": "Requests per second the API accepts, steady.",
+            },
+            "ThrottlingBurstLimit": {
+                "Type": "Number",
+                "Default": 200,
+                "MinValue": 1,
+                "Description": "Requests the API accepts at once, above the rate.",
+            },
+            "LogRetentionDays": {
+                "Type": "Number",
+                "Default": 90,
+                "AllowedValues": [30, 60, 90, 120, 150, 180, 365],
+                "Description": "How long the functions' logs are kept.",
+            },
+        },
+        "Resources": resources,
+        "Outputs": {"TableName": {"Value": {"Ref": "HadirTable"}}},
+    }
+
+
+def table_template(stage: str) -> dict:
+    """The table on its own, for stages deployed with `chalice deploy` (which makes no table)."""
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Hadir {stage}: the DynamoDB table, for chalice deploy",
+        "Parameters": {
+            "TableName": {"Type": "String", "Default": stage_environment(stage)["HADIR_TABLE_NAME"]}
+        },
+        "Resources": {"HadirTable": table_resource({"Ref": "TableName"})},
+        "Outputs": {"TableName": {"Value": {"Ref": "HadirTable"}}},
+    }
+
+
+def chalice_deploy_policy(stage: str, authorizer: bool = False) -> dict:
+    """The IAM policy for `chalice deploy` (.chalice/policy-<stage>[-authorizer].json).
+
+    `chalice deploy` does not create the table, so it is named, not referenced.
+    """
+    environment = stage_environment(stage)
+    table = f"arn:aws:dynamodb:*:*:table/{environment['HADIR_TABLE_NAME']}"
+    if authorizer:
+        dynamodb = [
+            {
+                "Sid": "Table",
+                "Effect": "Allow",
+                "Action": list(AUTHORIZER_ACTIONS),
+                "Resource": table,
+            }
+        ]
+    else:
+        dynamodb = [
+            {"Sid": "Table", "Effect": "Allow", "Action": list(TABLE_ACTIONS), "Resource": table},
+            {
+                "Sid": "Index",
+                "Effect": "Allow",
+                "Action": list(INDEX_ACTIONS),
+                "Resource": f"{table}/index/*",
+            },
+        ]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "OwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:*:*:log-group:/aws/lambda/hadir-{stage}*",
+            },
+            *dynamodb,
+            {
+                "Sid": "Secrets",
+                "Effect": "Allow",
+                "Action": "ssm:GetParameter",
+                "Resource": [
+                    f"arn:aws:ssm:*:*:parameter{environment[name]}"
+                    for name in ("HADIR_BADGE_SECRET_PARAM", "HADIR_ORGANISER_TOKEN_SHA256_PARAM")
+                ],
+            },
+        ],
+    }
+
+
+# --- the bundle -------------------------------------------------------------
+
+
+def prune_bundle(bundle: Path) -> int:
+    """Rewrites the zip without PRUNED members; returns the bytes saved."""
+    before = bundle.stat().st_size
+    kept = io.BytesIO()
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(kept, "w") as target:
+        for info in source.infolist():
+            if not PRUNED.match(info.filename):
+                target.writestr(info, source.read(info), compress_type=zipfile.ZIP_DEFLATED)
+    bundle.write_bytes(kept.getvalue())
+    return before - bundle.stat().st_size
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def needed_symbol_versions(elf_bytes: bytes) -> set[str]:
+    """The versioned symbols (GLIBC_2.17, GLIBCXX_3.4.21, ...) a shared object needs."""
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.gnuversions import GNUVerNeedSection
+
+    needed = set()
+    for section in ELFFile(io.BytesIO(elf_bytes)).iter_sections():
+        if isinstance(section, GNUVerNeedSection):
+            for _, auxiliaries in section.iter_versions():
+                needed.update(auxiliary.name for auxiliary in auxiliaries)
+    return needed
+
+
+def too_new(versions: set[str]) -> list[str]:
+    """Which of `versions` the Lambda runtime's libraries do not provide."""
+    refused = []
+    for version in sorted(versions):
+        library, _, number = version.partition("_")
+        limit = RUNTIME_SYMBOL_VERSIONS.get(library)
+        if limit and re.fullmatch(r"\d+(\.\d+)*", number) and _version(number) > limit:
+            refused.append(version)
+    return refused
+
+
+def _manylinux_glibc(tag: str) -> tuple[int, int] | None:
+    legacy = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+    platform = tag.split("-")[-1]
+    for name, glibc in legacy.items():
+        if platform.startswith(f"{name}_"):
+            return glibc
+    match = re.match(r"manylinux_(\d+)_(\d+)_", platform)
+    return (int(match[1]), int(match[2])) if match else None
+
+
+@dataclass
+class BundleReport:
+    zipped_bytes: int
+    unzipped_bytes: int
+    files: int
+    compiled_tags: list[str]
+    problems: list[str]
+
+
+def check_bundle(bundle: Path) -> BundleReport:
+    """What the Lambda python3.11 runtime would refuse in this bundle."""
+    problems, tags = [], set()
+    with zipfile.ZipFile(bundle) as archive:
+        infos = archive.infolist()
+        for info in infos:
+            name = info.filename
+            if name.endswith(".dist-info/WHEEL"):
+                wheel = archive.read(name).decode()
+                for line in wheel.splitlines():
+                    if not line.startswith("Tag:") or line.endswith("-none-any"):
+                        continue
+                    tag = line.split(":", 1)[1].strip()
+                    tags.add(tag)
+                    glibc = _manylinux_glibc(tag)
+                    if "cp311" not in tag and "abi3" not in tag:
+                        problems.append(f"{name}: {tag} is not for CPython 3.11")
+                    if not tag.endswith("x86_64"):
+                        problems.append(f"{name}: {tag} is not for x86_64")
+                    if glibc is None:
+                        # linux_x86_64 and the like: built on this machine from an sdist.
+                        problems.append(f"{name}: {tag} was built here, not a manylinux wheel")
+                    elif glibc > RUNTIME_SYMBOL_VERSIONS["GLIBC"]:
+                        problems.append(f"{name}: {tag} needs glibc {glibc[0]}.{glibc[1]}")
+            elif re.search(r"\.so(\.\d+)*$", name):
+                refused = too_new(needed_symbol_versions(archive.read(name)))
+                if refused:
+                    problems.append(f"{name} needs {', '.join(refused)}")
+        return BundleReport(
+            zipped_bytes=bundle.stat().st_size,
+            unzipped_bytes=sum(info.file_size for info in infos),
+            files=len(infos),
+            compiled_tags=sorted(tags),
+            problems=problems,
+        )
+
+
+# --- the command ------------------------------------------------------------
+
+
+def package(stage: str, out: Path) -> BundleReport:
+    """Writes sam.json and deployment.zip into `out`; raises SystemExit on a bad bundle."""
+    if stage not in STAGES:
+        raise SystemExit(f"STAGE must be one of {', '.join(STAGES)}, not {stage!r}.")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        merge = Path(scratch) / "merge.json"
+        merge.write_text(json.dumps(merge_template(stage), indent=2))
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "chalice"),
+                "package",
+                "--stage",
+                stage,
+                "--merge-template",
+                str(merge),
+                str(out),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={
+                **os.environ,
+                "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3"),
+            },
+        )
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise SystemExit(f"chalice package failed:\n{output}")
+    # Chalice leaves out, with only a warning, what it cannot get as a wheel
+    # for Lambda; a bundle missing a dependency fails at the door, not here.
+    if "Could not install dependencies" in output or "build these yourself" in output:
+        raise SystemExit(f"chalice could not get every dependency as a wheel:\n{output}")
+    (out / "table.json").write_text(json.dumps(table_template(stage), indent=2) + "\n")
+    prune_bundle(out / "deployment.zip")
+    report = check_bundle(out / "deployment.zip")
+    if report.problems:
+        raise SystemExit(
+            "The Lambda runtime would refuse this bundle:\n  " + "\n  ".join(report.problems)
+        )
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stage", default="prod", choices=STAGES)
+    parser.add_argument("--out", type=Path, help="default: build/package-<stage>")
+    parser.add_argument(
+        "--write-policies",
+        action="store_true",
+        help="rewrite .chalice/policy-*.json (chalice deploy's IAM policies) and stop",
+    )
+    args = parser.parse_args()
+    if args.write_policies:
+        for stage in STAGES:
+            for authorizer, suffix in ((False, ""), (True, "-authorizer")):
+                path = CHALICE_CONFIG.parent / f"policy-{stage}{suffix}.json"
+                path.write_text(
+                    json.dumps(chalice_deploy_policy(stage, authorizer), indent=2) + "\n"
+                )
+                print(f"wrote {path.relative_to(ROOT)}")
+        return 0
+    out = (args.out or ROOT / "build" / f"package-{args.stage}").resolve()
+    report = package(args.stage, out)
+    print(
+        f"Bundle: {report.zipped_bytes / 1e6:.2f} MB zipped, "
+        f"{report.unzipped_bytes / 1e6:.2f} MB unzipped, {report.files} files; "
+        f"compiled wheels: {', '.join(report.compiled_tags)}"
+    )
+    print(f"Packaged stage {args.stage} into {out}")
+    print(f"  {out / 'sam.json'}  (CloudFormation/SAM template)")
+    print(f"  {out / 'deployment.zip'}  (the Lambda bundle)")
+    print(f"  {out / 'table.json'}  (the table alone, for a stage run by chalice deploy)")
+    print("Deploy it as docs/deploy.md describes.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
