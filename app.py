@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from chalice import AuthResponse, Chalice, Response
 from chalice.app import Request
 
-from chalicelib.auth import DESK, ORGANISER, Staff, bearer_token, require
+from chalicelib.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token, require
 from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.errors import HadirError, validation_error
 from chalicelib.models import (
@@ -29,6 +29,7 @@ from chalicelib.models import (
     SignInSheetQuery,
     WalkIn,
     parse_body,
+    parse_idempotency_key,
     parse_query,
 )
 from chalicelib.services import Hadir
@@ -151,7 +152,7 @@ def contract_errors(event, get_response):
     try:
         response = get_response(event)
     except HadirError as error:
-        return json_response(error.body(), error.status)
+        return json_response(error.body(), error.status, error.headers)
     # Chalice answers some requests itself (wrong content type, unhandled
     # exceptions) with its own body shape; clients get the contract's instead.
     if response.status_code >= 400 and not (
@@ -176,7 +177,13 @@ def staff_token(auth_request):
     # refuse with its own body; this way an unknown token gets the contract's
     # 401. TTL 0: a revoked desk token is refused on its very next request,
     # and no cached policy for one route can decide another.
-    staff = hadir().identify(bearer_token(auth_request.token))
+    try:
+        staff = hadir().identify(bearer_token(auth_request.token))
+    except HadirError as error:
+        if error.status != 503:
+            raise
+        # An authorizer can only allow or deny; the route answers 503 with Retry-After.
+        staff = Staff(role=UNAVAILABLE)
     return AuthResponse(
         routes=["*"], principal_id=staff.token_id or staff.role, context=staff.context()
     )
@@ -189,6 +196,11 @@ def staff(role: str, event_id: str | None = None) -> Staff:
 
 def body(model):
     return parse_body(model, _request.get().raw_body)
+
+
+def idempotency_key() -> str | None:
+    """The Idempotency-Key header: a retried request with it gets the first answer."""
+    return parse_idempotency_key(_request.get().headers.get("idempotency-key"))
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -236,7 +248,7 @@ def put_event(event_id):
 @app.route("/events/{event_id}/registrations", methods=["POST"])
 def register(event_id):
     registration = body(Registration)
-    return json_response(hadir().register(event_id, registration), 201)
+    return json_response(hadir().register(event_id, registration, idempotency_key()), 201)
 
 
 @app.route("/badges/{code}", methods=["GET"])
@@ -300,7 +312,7 @@ def find_attendees(event_id):
 @app.route("/events/{event_id}/attendees", methods=["POST"], authorizer=staff_token)
 def walk_in(event_id):
     desk = staff(DESK, event_id)
-    answer = hadir().walk_in(event_id, body(WalkIn), desk)
+    answer = hadir().walk_in(event_id, body(WalkIn), desk, idempotency_key())
     return json_response(answer.body, answer.status)
 
 
@@ -318,7 +330,8 @@ def attendee(event_id, attendee_id):
 def reissue_badge(event_id, attendee_id):
     desk = staff(DESK, event_id)
     request = body(ReissueRequest)
-    return json_response(hadir().reissue_badge(event_id, attendee_id, request.reason, desk), 201)
+    reissued = hadir().reissue_badge(event_id, attendee_id, request.reason, desk, idempotency_key())
+    return json_response(reissued, 201)
 
 
 @app.route("/events/{event_id}/sign-in-sheet.pdf", methods=["GET"], authorizer=staff_token)

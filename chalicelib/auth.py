@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.errors import forbidden, unauthorized
+from chalicelib.errors import forbidden, temporarily_unavailable, unauthorized
 
 ORGANISER = "organiser"
 DESK = "desk"
@@ -15,6 +15,8 @@ DESK = "desk"
 # authorizer lets such requests through so that the app can answer 401 in the
 # contract's envelope; every staff route then refuses them here.
 NOBODY = "none"
+# The authorizer could not look the token up (DynamoDB busy): the route says 503.
+UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def require(staff: Staff, role: str, event_id: str | None = None) -> Staff:
     Organisers may do everything on every event; desk tokens may do desk work on
     their own event only.
     """
+    if staff.role == UNAVAILABLE:
+        raise temporarily_unavailable()
     if staff.role == NOBODY:
         raise unauthorized()
     if staff.role == ORGANISER:

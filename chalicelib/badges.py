@@ -42,6 +42,17 @@ def new_attendee_id() -> str:
     return base64.b32encode(secrets.token_bytes(_ATTENDEE_ID_BYTES)).decode().lower()
 
 
+def attendee_id_for_key(secret: bytes, event_id: str, idempotency_key: str) -> str:
+    """The attendee id a registration sent with this Idempotency-Key gets, every time.
+
+    Keyed with the badge secret, so the id reveals nothing of the key and
+    nobody can aim a key at somebody else's id.
+    """
+    message = f"attendee\0{event_id}\0{idempotency_key}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()[:_ATTENDEE_ID_BYTES]
+    return base64.b32encode(digest).decode().lower()
+
+
 def is_attendee_id(value: str) -> bool:
     return bool(_ATTENDEE_ID_SHAPE.match(value))
 

@@ -47,6 +47,9 @@ class BadgeIssue:
     at: datetime
     by: str | None
     reason: str
+    # Made once per request (or from its Idempotency-Key): a retried reissue
+    # finds its own entry instead of revoking the badge it just issued.
+    request_id: str | None = None
 
 
 @dataclass

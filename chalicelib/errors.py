@@ -19,12 +19,14 @@ class HadirError(ChaliceUnhandledError):
         code: str,
         message: str,
         fields: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields
+        self.headers = headers or {}
 
     def body(self) -> dict:
         error: dict = {"code": self.code, "message": self.message}
@@ -42,6 +44,17 @@ def validation_error(fields: list[dict[str, str]], message: str | None = None) -
         "validation_error",
         message or "Some fields are missing or invalid.",
         fields=fields,
+    )
+
+
+def temporarily_unavailable() -> HadirError:
+    # Retry-After: a client (or a desk's offline queue) knows when to resend;
+    # resending with the same scan_id or Idempotency-Key is always safe.
+    return HadirError(
+        503,
+        "temporarily_unavailable",
+        "The event is very busy right now; please try again in a moment.",
+        headers={"Retry-After": "1"},
     )
 
 

@@ -316,6 +316,20 @@ class SignInSheetQuery(BaseModel):
     day: date = Field(alias="date")
 
 
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+
+
+def parse_idempotency_key(value: str | None) -> str | None:
+    """An Idempotency-Key header: absent, or 8-64 of A-Za-z0-9_- (like a scan_id)."""
+    if value is None:
+        return None
+    if not re.fullmatch(SCAN_ID_PATTERN, value):
+        raise validation_error(
+            [{"field": IDEMPOTENCY_KEY_HEADER, "message": "must be 8-64 of A-Za-z0-9_-"}]
+        )
+    return value
+
+
 def parse_query(model: type[M], params: dict[str, str] | None) -> M:
     """Query parameters into `model`; numbers arrive as text, so not strict.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.backoff import Backoff
 from chalicelib.clock import Clock, ShiftedClock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.services import Hadir
@@ -16,10 +17,28 @@ def dynamodb_client(settings: Settings):
         "dynamodb",
         region_name=settings.region,
         endpoint_url=settings.dynamodb_endpoint,
-        # A Lambda container serves one request at a time; chalice local
-        # serves many at once from threads sharing this client.
-        config=Config(max_pool_connections=50, retries={"mode": "standard"}),
+        config=Config(
+            # A Lambda container serves one request at a time; chalice local
+            # serves many at once from threads sharing this client.
+            max_pool_connections=50,
+            # Hadir retries itself, within a budget a door scan can wait for
+            # (chalicelib/backoff.py): botocore's own retries would sleep up to
+            # seconds, and would re-send a write without deciding again.
+            retries={"mode": "standard", "total_max_attempts": 1},
+            connect_timeout=1,
+            read_timeout=_read_timeout(settings),
+        ),
     )
+
+
+def _read_timeout(settings: Settings) -> float:
+    # DynamoDB answers in milliseconds; a moto server on a laptop, under a
+    # crowd of local desks, can take far longer without anything being wrong.
+    return 30 if settings.dynamodb_endpoint else 2
+
+
+def backoff(settings: Settings) -> Backoff:
+    return Backoff(budget_seconds=20) if settings.dynamodb_endpoint else Backoff()
 
 
 def rehearsal_or_system_clock(settings: Settings) -> Clock:
@@ -33,9 +52,11 @@ def rehearsal_or_system_clock(settings: Settings) -> Clock:
 def build_hadir(settings: Settings, clock: Clock | None = None) -> Hadir:
     if clock is None:
         clock = rehearsal_or_system_clock(settings)
+    retrying = backoff(settings)
     return Hadir(
-        store=Store(dynamodb_client(settings), settings.table_name),
+        store=Store(dynamodb_client(settings), settings.table_name, retrying),
         clock=clock,
         badge_secret=settings.badge_secret,
         organiser_token_hash=settings.organiser_token_hash,
+        backoff=retrying,
     )

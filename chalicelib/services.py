@@ -20,7 +20,14 @@ from chalicelib.auth import (
     is_organiser_token,
     new_desk_token,
 )
-from chalicelib.badges import is_attendee_id, issue_code, new_attendee_id, verify_code
+from chalicelib.backoff import Backoff
+from chalicelib.badges import (
+    attendee_id_for_key,
+    is_attendee_id,
+    issue_code,
+    new_attendee_id,
+    verify_code,
+)
 from chalicelib.clock import Clock
 from chalicelib.domain import (
     ACTIVE,
@@ -50,6 +57,7 @@ from chalicelib.errors import (
     badge_not_found,
     badge_revoked,
     event_not_found,
+    temporarily_unavailable,
     validation_error,
 )
 from chalicelib.models import (
@@ -71,18 +79,22 @@ from chalicelib.search import (
     words,
 )
 from chalicelib.store import (
+    AlreadyWritten,
     Conflict,
     EventRecord,
     ScanEntry,
     ScanReplayed,
     StaleAttendee,
     Store,
+    Unavailable,
     WordHit,
 )
 
-# How often a write that lost a race is retried on fresh data before giving up.
-# Each retry re-reads, so this bounds the work a request can do under contention.
+# How often a check-in is decided again on the state a failed write handed
+# back (no read, no pause: the state is fresh) before giving up.
 MAX_ATTEMPTS = 8
+# Lost races and DynamoDB's "not now": re-read, decide again, write again.
+RETRIED = (Conflict, Unavailable)
 
 
 @dataclass(frozen=True)
@@ -166,9 +178,7 @@ def _card(event: Event, attendee: Attendee, code: str, reprint: int):
 
 
 def _busy() -> HadirError:
-    return HadirError(
-        503, "temporarily_unavailable", "The event is very busy right now; please try again."
-    )
+    return temporarily_unavailable()
 
 
 class Hadir:
@@ -178,9 +188,12 @@ class Hadir:
         clock: Clock,
         badge_secret: bytes,
         organiser_token_hash: str,
+        backoff: Backoff | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
+        # Every read-decide-write loop runs inside this budget, with jittered pauses.
+        self._backoff = backoff or Backoff()
         self._badge_secret = badge_secret
         self._organiser_token_hash = organiser_token_hash
 
@@ -233,23 +246,37 @@ class Hadir:
 
     # registration ------------------------------------------------------------
 
-    def register(self, event_id: str, registration: Registration) -> dict:
-        for _ in range(MAX_ATTEMPTS):
-            record = self._event_record(event_id)
-            attendee = self._new_attendee(record, registration, "online")
+    def register(
+        self, event_id: str, registration: Registration, idempotency_key: str | None = None
+    ) -> dict:
+        """Register someone. Sent again (same attempt, or the same Idempotency-Key),
+        the registration that landed is the answer, not already_registered."""
+        attendee_id = self._attendee_id(event_id, idempotency_key)
+        for _ in self._backoff.attempts():
             try:
+                record = self._event_record(event_id)
+                attendee = self._new_attendee(record, registration, "online", attendee_id)
                 self.store.register(
                     record,
                     attendee,
                     registration.normalised_email,
                     search_terms(attendee.name, attendee.organisation),
                 )
-            except Conflict:
+            except RETRIED:
                 continue
+            except AlreadyWritten:
+                attendee = self._find_attendee(attendee_id)
             return presenters.registration_json(attendee, self._code(attendee))
         raise _busy()
 
-    def walk_in(self, event_id: str, walk_in: WalkIn, staff: Staff) -> Answer:
+    def _attendee_id(self, event_id: str, idempotency_key: str | None) -> str:
+        if idempotency_key is None:
+            return new_attendee_id()
+        return attendee_id_for_key(self._badge_secret, event_id, idempotency_key)
+
+    def walk_in(
+        self, event_id: str, walk_in: WalkIn, staff: Staff, idempotency_key: str | None = None
+    ) -> Answer:
         """Register someone at the desk and, if asked, check them in: one transaction.
 
         The desk may register after public registration has closed; capacity
@@ -260,9 +287,13 @@ class Hadir:
             replay = self.store.get_scan(event_id, walk_in.scan_id)
             if replay is not None:
                 return Answer(replay.status, replay.body)
-        for _ in range(MAX_ATTEMPTS):
-            record = self._event_record(event_id)
-            attendee = self._new_attendee(record, walk_in, "walk_in")
+        attendee_id = self._attendee_id(event_id, idempotency_key)
+        for _ in self._backoff.attempts():
+            try:
+                record = self._event_record(event_id)
+            except Unavailable:
+                continue
+            attendee = self._new_attendee(record, walk_in, "walk_in", attendee_id)
             body = presenters.registration_json(attendee, self._code(attendee))
             body["checkin"], scan_log = None, None
             if walk_in.check_in:
@@ -287,10 +318,15 @@ class Hadir:
                     walk_in=scan_log,
                     desk=True,
                 )
-            except Conflict:
+            except RETRIED:
                 continue
             except ScanReplayed:
                 return self._replayed(event_id, walk_in.scan_id)
+            except AlreadyWritten:
+                # Landed before, without a check-in (with one, its scan_id replays).
+                attendee = self._find_attendee(attendee_id)
+                body = presenters.registration_json(attendee, self._code(attendee))
+                body["checkin"] = None
             return Answer(201, body)
         raise _busy()
 
@@ -324,10 +360,10 @@ class Hadir:
         return self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
 
     def _new_attendee(
-        self, record: EventRecord, registration: Registration, source: str
+        self, record: EventRecord, registration: Registration, source: str, attendee_id: str
     ) -> Attendee:
         return Attendee(
-            id=new_attendee_id(),
+            id=attendee_id,
             event_id=record.event.id,
             name=registration.name,
             email=registration.email,
@@ -391,18 +427,21 @@ class Hadir:
             received_at=now,
             scanned_at=scanned_at,
         )
-        for _ in range(MAX_ATTEMPTS):
-            record, attendee, replay = self.store.load_for_checkin(
-                event_id, attendee_id, request.scan_id
-            )
-            if record is None:
-                raise event_not_found()
-            if replay is not None:
-                return Answer(replay.status, replay.body)
+        for _ in self._backoff.attempts():
             try:
+                record, attendee, replay = self.store.load_for_checkin(
+                    event_id, attendee_id, request.scan_id
+                )
+                if record is None:
+                    raise event_not_found()
+                if replay is not None:
+                    return Answer(replay.status, replay.body)
                 return self._decide_and_record(record, attendee, presented_serial, scan)
-            except Conflict:
-                continue  # the event document changed under us: read it again
+            except RETRIED:
+                # The event changed under us, or DynamoDB did not answer (the
+                # write may have landed): read again. A landed write is found
+                # by its scan_id, so it is answered, never made twice.
+                continue
         raise _busy()
 
     def _decide_and_record(
@@ -513,30 +552,53 @@ class Hadir:
             raise attendee_not_found()
         return attendee
 
-    def reissue_badge(self, event_id: str, attendee_id: str, reason: str, staff: Staff) -> dict:
-        """A new code for a lost badge; the old one answers badge_revoked from now on."""
+    def reissue_badge(
+        self,
+        event_id: str,
+        attendee_id: str,
+        reason: str,
+        staff: Staff,
+        idempotency_key: str | None = None,
+    ) -> dict:
+        """A new code for a lost badge; the old one answers badge_revoked from now on.
+
+        Sent again (same attempt, or the same Idempotency-Key), the badge it
+        issued is the answer: it is not revoked by a second reissue.
+        """
         record = self._event_record(event_id)
-        for _ in range(MAX_ATTEMPTS):
-            attendee = self._find_attendee(attendee_id)
-            check_reissuable(record.event, attendee)
-            issue = BadgeIssue(at=self.clock.now(), by=staff.token_id or staff.role, reason=reason)
+        request_id = (
+            attendee_id_for_key(self._badge_secret, event_id, f"reissue\0{idempotency_key}")
+            if idempotency_key is not None
+            else new_attendee_id()
+        )
+        for _ in self._backoff.attempts():
             try:
-                updated = self.store.reissue_badge(event_id, attendee_id, issue)
-            except Conflict:
-                continue  # cancelled meanwhile: the next read says so
+                attendee = self._find_attendee(attendee_id)
+                check_reissuable(record.event, attendee)
+                if any(issue.request_id == request_id for issue in attendee.reissues):
+                    return {"badge": presenters.badge_json(self._code(attendee))}
+                issue = BadgeIssue(
+                    at=self.clock.now(),
+                    by=staff.token_id or staff.role,
+                    reason=reason,
+                    request_id=request_id,
+                )
+                updated = self.store.reissue_badge(attendee, issue)
+            except RETRIED:
+                continue  # changed meanwhile, or not known to have landed: read again
             return {"badge": presenters.badge_json(self._code(updated))}
         raise _busy()
 
     def cancel(self, event_id: str, attendee_id: str) -> dict:
         """Cancel a registration; a person who has checked in must be undone first."""
-        for _ in range(MAX_ATTEMPTS):
-            record = self._event_record(event_id)
-            attendee = self._find_attendee(attendee_id)
-            if not needs_cancelling(record.event, attendee):
-                break
+        for _ in self._backoff.attempts():
             try:
+                record = self._event_record(event_id)
+                attendee = self._find_attendee(attendee_id)
+                if not needs_cancelling(record.event, attendee):
+                    break
                 self.store.cancel(record, attendee, self.clock.now())
-            except (StaleAttendee, Conflict):
+            except (StaleAttendee, *RETRIED):
                 continue  # a scan or another cancel got there first: decide again
             break
         else:
@@ -546,9 +608,12 @@ class Hadir:
     def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
         """Undo one day's check-in: counts follow, and the scan log says so."""
         day = _parse_date(on)
-        for _ in range(MAX_ATTEMPTS):
-            record = self._event_record(event_id)
-            attendee = self._find_attendee(attendee_id)
+        for _ in self._backoff.attempts():
+            try:
+                record = self._event_record(event_id)
+                attendee = self._find_attendee(attendee_id)
+            except Unavailable:
+                continue
             undo = decide_undo(record.event, attendee, day)
             now = self.clock.now()
             body = {
@@ -571,7 +636,7 @@ class Hadir:
             )
             try:
                 self.store.undo_checkin(record, attendee, undo, entry)
-            except (StaleAttendee, Conflict):
+            except (StaleAttendee, *RETRIED):
                 continue
             return body
         raise _busy()

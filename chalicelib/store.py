@@ -28,13 +28,15 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from chalicelib.backoff import Backoff
 from chalicelib.badges import MAX_SERIAL
 from chalicelib.domain import (
     ACTIVE,
@@ -46,7 +48,7 @@ from chalicelib.domain import (
     CheckinDecision,
     UndoDecision,
 )
-from chalicelib.errors import HadirError, event_not_found, validation_error
+from chalicelib.errors import HadirError, event_not_found, temporarily_unavailable, validation_error
 from chalicelib.models import Event, normalise_email
 from chalicelib.search import SearchTerms, sort_key
 
@@ -199,6 +201,7 @@ def _attendee_from_item(item: dict) -> Attendee:
                 at=datetime.fromisoformat(entry["at"]),
                 by=entry.get("by"),
                 reason=entry["reason"],
+                request_id=entry.get("request_id"),
             )
             for entry in item.get("reissues", [])
         ],
@@ -216,6 +219,7 @@ def _reissue_item(issue: BadgeIssue) -> dict:
             "at": issue.at.isoformat(),
             "by": issue.by,
             "reason": issue.reason,
+            "request_id": issue.request_id,
         }.items()
         if value is not None
     }
@@ -338,12 +342,90 @@ class Conflict(Exception):
     """A transaction lost a race or met a stale read; the caller re-reads."""
 
 
+class Unavailable(HadirError):
+    """DynamoDB throttled, failed or did not answer in time: 503 if it reaches a client.
+
+    After a write this means "unknown", not "not written": the write may have
+    landed. Callers retry by reading again and deciding again, and every write's
+    conditions (a scan_id or an email taken once, an expected serial) turn a
+    write that already landed into its own record, never a second one.
+    """
+
+    def __init__(self) -> None:
+        error = temporarily_unavailable()
+        super().__init__(error.status, error.code, error.message, headers=error.headers)
+
+
+class AlreadyWritten(Exception):
+    """The write being retried had landed before: its own record is in the table."""
+
+
+# DynamoDB's answers that mean "not now" rather than "no".
+_TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+    }
+)
+_READS = frozenset({"get_item", "batch_get_item", "query"})
+
+
+def _is_transient(error: Exception) -> bool:
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code") in _TRANSIENT_CODES
+    # Refused, reset or timed out connections; a read timeout may follow a write that landed.
+    return isinstance(error, (BotocoreConnectionError, HTTPClientError))
+
+
+class _GuardedClient:
+    """The DynamoDB client, with transient faults turned into Unavailable.
+
+    Reads are asked again, with jittered pauses, within a short budget of their
+    own. A write is never re-sent here: whether it landed is for the caller's
+    read-decide-write loop to find out.
+    """
+
+    def __init__(self, client: Any, backoff: Backoff) -> None:
+        self._client = client
+        self._read_backoff = replace(backoff, budget_seconds=0.5, max_attempts=4)
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+        if name in _READS:
+            return lambda **kwargs: self._read(method, kwargs)
+        return lambda **kwargs: self._write(method, kwargs)
+
+    def _read(self, method: Callable[..., dict], kwargs: dict) -> dict:
+        last: Exception | None = None
+        for _ in self._read_backoff.attempts():
+            try:
+                return method(**kwargs)
+            except Exception as error:
+                if not _is_transient(error):
+                    raise
+                last = error
+        raise Unavailable() from last
+
+    @staticmethod
+    def _write(method: Callable[..., dict], kwargs: dict) -> dict:
+        try:
+            return method(**kwargs)
+        except Exception as error:
+            if _is_transient(error):
+                raise Unavailable() from error
+            raise
+
+
 # --- the store --------------------------------------------------------------
 
 
 class Store:
-    def __init__(self, client: Any, table_name: str) -> None:
-        self._client = client
+    def __init__(self, client: Any, table_name: str, backoff: Backoff | None = None) -> None:
+        self._client = _GuardedClient(client, backoff or Backoff())
         self._table = table_name
 
     # events ------------------------------------------------------------------
@@ -423,7 +505,10 @@ class Store:
             values[":true"] = True
         operations = [
             self._count(record, counts, condition, names, values),
-            self._put_new({**_email_key(event_id, normalised_email), "attendee_id": attendee.id}),
+            self._put_new(
+                {**_email_key(event_id, normalised_email), "attendee_id": attendee.id},
+                hand_back=True,
+            ),
             self._put_new(_attendee_item(attendee)),
             *(
                 self._put_new(_word_item(event_id, word, attendee.id, terms.words))
@@ -435,12 +520,25 @@ class Store:
         try:
             self._transact(operations)
         except _Cancelled as cancelled:
-            event_reason, email_reason = cancelled.reasons[0], cancelled.reasons[1]
+            event_reason, email_reason, attendee_reason = cancelled.reasons[:3]
             if walk_in is not None and _failed(cancelled.reasons[-1]):
                 raise ScanReplayed() from None
             if _failed(email_reason):
+                holder = _load(email_reason.get("Item") or {}).get("attendee_id")
+                if holder == attendee.id:
+                    # This very registration, sent again after an answer that
+                    # never came back (or with the same Idempotency-Key).
+                    raise AlreadyWritten() from None
                 raise HadirError(
                     409, "already_registered", "This email address is already registered."
+                ) from None
+            if _failed(attendee_reason):
+                # The id is taken by another registration: only an
+                # Idempotency-Key sent again with a different email does that.
+                raise HadirError(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used for another registration.",
                 ) from None
             if _failed(event_reason):
                 _raise_registration_refusal(record, event_reason.get("Item"), desk)
@@ -474,14 +572,15 @@ class Store:
             }
         }
 
-    def _put_new(self, item: dict) -> dict:
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": _dump(item),
-                "ConditionExpression": "attribute_not_exists(pk)",
-            }
+    def _put_new(self, item: dict, hand_back: bool = False) -> dict:
+        put = {
+            "TableName": self._table,
+            "Item": _dump(item),
+            "ConditionExpression": "attribute_not_exists(pk)",
         }
+        if hand_back:  # a failure returns the item that was there first
+            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return {"Put": put}
 
     def get_attendee(self, attendee_id: str) -> Attendee | None:
         response = self._client.get_item(
@@ -713,28 +812,30 @@ class Store:
             else:
                 raise Conflict()
 
-    def reissue_badge(self, event_id: str, attendee_id: str, issue: BadgeIssue) -> Attendee:
+    def reissue_badge(self, attendee: Attendee, issue: BadgeIssue) -> Attendee:
         """Give the attendee a new badge serial, revoking the old code at once.
 
-        One conditional update: a scan of the old code racing it either lands
-        first or finds the serial changed.
+        One conditional update on the serial as read: a scan of the old code
+        racing it either lands first or finds the serial changed, and the same
+        update sent twice moves the serial once. Conflict if it changed.
         """
         try:
             response = self._client.update_item(
                 TableName=self._table,
-                Key=_dump(_attendee_key(attendee_id)),
+                Key=_dump(_attendee_key(attendee.id)),
                 UpdateExpression="SET badge_serial = badge_serial + :one,"
                 " reissues = list_append(if_not_exists(reissues, :none), :issue)",
                 ConditionExpression="event_id = :event AND #status = :active"
-                " AND badge_serial < :max",
+                " AND badge_serial = :serial AND badge_serial < :max",
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=_values(
                     {
                         ":one": 1,
                         ":none": [],
                         ":issue": [_reissue_item(issue)],
-                        ":event": event_id,
+                        ":event": attendee.event_id,
                         ":active": ACTIVE,
+                        ":serial": attendee.badge_serial,
                         ":max": MAX_SERIAL,
                     }
                 ),
