@@ -286,6 +286,14 @@ def test_the_bundle_is_what_lambda_accepts(packaged):
     # Nothing of the developer's machine or of the tests travels to AWS.
     assert not tops & {"tests", "devtools", ".chalice", ".venv", "moto", "boto3", "pytest"}
     assert not [name for name in names if PRUNED_LEFT.match(name)]
+    # Lambda cannot write .pyc files: the door's modules come compiled.
+    for compiled in (
+        "__pycache__/app.cpython-311.pyc",
+        "chalicelib/__pycache__/services.cpython-311.pyc",
+        "pydantic/__pycache__/main.cpython-311.pyc",
+    ):
+        assert compiled in names, compiled
+    assert not [name for name in names if name.startswith("fontTools/") and ".pyc" in name]
 
 
 PRUNED_LEFT = re.compile(r"^fontTools/.+\.so$|^PIL/_avif.*\.so$|^pillow\.libs/libavif")
