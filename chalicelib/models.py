@@ -104,7 +104,7 @@ def _check_timezone(value: str) -> str:
 
 
 class Venue(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     name: Text(200)
     address: Text(500) | None = None
@@ -112,7 +112,7 @@ class Venue(BaseModel):
 
 
 class EventDay(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     number: int = Field(ge=1, le=366)
     date: date
@@ -135,7 +135,7 @@ class Event(BaseModel):
 
     # Clients PUT back what they GET; tolerating unknown keys keeps that working
     # when the document grows.
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str = Field(pattern=EVENT_ID_PATTERN)
     title: Text(300)
@@ -169,7 +169,7 @@ class Event(BaseModel):
 
 
 class Registration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Text(200)
     email: Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
@@ -193,7 +193,7 @@ def normalise_email(email: str) -> str:
 
 
 class CheckinRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     code: Annotated[str, Field(min_length=1, max_length=512)] | None = None
     attendee_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -223,13 +223,13 @@ class WalkIn(Registration):
 
 
 class ReissueRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     reason: Text(200)
 
 
 class DeskTokenRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     label: Text(64)
 
@@ -288,7 +288,7 @@ def validation_fields(error: ValidationError) -> list[dict[str, str]]:
 
 
 class AttendeeQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     q: Annotated[str, Field(max_length=200)] | None = None
     limit: int = Field(default=20, ge=1, le=100)
@@ -296,7 +296,7 @@ class AttendeeQuery(BaseModel):
 
 
 class ScanQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, defer_build=True)
 
     day: date | None = Field(default=None, alias="date")
     result: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = None
@@ -305,13 +305,13 @@ class ScanQuery(BaseModel):
 
 
 class BadgeSheetQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     layout: Literal["a6", "a4-8"] = "a4-8"
 
 
 class SignInSheetQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     day: date = Field(alias="date")
 
