@@ -485,15 +485,43 @@ def _staff_errors() -> list[tuple[str, dict]]:
     ]
 
 
-def _json_body_errors() -> list[tuple[str, dict]]:
+def _json_body_errors(idempotent: bool = False) -> list[tuple[str, dict]]:
+    codes = ("validation_error", "idempotency_key_reused") if idempotent else ("validation_error",)
     return [
         _error(400, "invalid_json", note="The body is missing or is not JSON."),
         _error(415, "unsupported_media_type", note="Send `Content-Type: application/json`."),
-        _error(422, "validation_error", note="`error.fields` says which fields and why."),
+        _error(422, *codes, note="`error.fields` says which fields and why."),
     ]
 
 
-BUSY = _error(503, "temporarily_unavailable", note="Too many simultaneous writes; retry shortly.")
+def _busy() -> tuple[str, dict]:
+    status, response = _error(
+        503,
+        "temporarily_unavailable",
+        note="DynamoDB was too busy, or did not answer in time, for about 2 seconds. "
+        "Nothing was half-written. Retry after `Retry-After` seconds: resending the "
+        "same `scan_id` or `Idempotency-Key` is always safe.",
+    )
+    response["headers"] = {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
+    return status, response
+
+
+BUSY = _busy()
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Made by the client, once per registration (or reissue) it means to "
+    "make: a request resent with the same key gets the first answer back instead of "
+    "`already_registered` (or a second reissue). The same key with another email is "
+    "422 `idempotency_key_reused`.",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"},
+}
 
 
 def _not_accepted(media_type: str) -> tuple[str, dict]:
@@ -521,11 +549,15 @@ def _operation(
     query: type[BaseModel] | None = None,
     query_descriptions: dict[str, str] | None = None,
     parameters: list[dict] | None = None,
+    idempotent: bool = False,
+    stored: bool = True,
 ) -> dict:
     """One operation; `role` (a sentence) marks a staff route, `query` parses its query.
 
     `query_descriptions` replaces QUERY_PARAMETERS' words for this operation;
     `parameters` are query parameters the route reads beside its query model.
+    `idempotent` takes an Idempotency-Key header. Every operation that reads or
+    writes the table (`stored`) may answer 503 with Retry-After.
     """
     operation: dict[str, Any] = {
         "operationId": operation_id,
@@ -537,6 +569,8 @@ def _operation(
         operation["description"] = text
     declared = _query_parameters(query, query_descriptions or {}) if query is not None else []
     declared += parameters or []
+    if idempotent:
+        declared.append(IDEMPOTENCY_KEY)
     if declared:
         operation["parameters"] = declared
     if body is not None:
@@ -544,10 +578,12 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": body}},
         }
-        responses = responses + _json_body_errors()
+        responses = responses + _json_body_errors(idempotent)
     if role is not None:
         operation["security"] = [{"bearerAuth": []}]
         responses = responses + _staff_errors()
+    if stored and BUSY not in responses:
+        responses = [*responses, BUSY]
     statuses = [status for status, _ in responses]
     if len(set(statuses)) != len(statuses):
         raise ValueError(f"{operation_id}: a status is described twice")
@@ -616,6 +652,7 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 "Liveness check",
                 [("200", _json("The service is up.", "Health"))],
                 tag="public",
+                stored=False,
             )
         },
         "/openapi.json": {
@@ -632,6 +669,7 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                     )
                 ],
                 tag="public",
+                stored=False,
             )
         },
         events: {
@@ -668,6 +706,7 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 description="Emails are unique per event (trimmed, case-insensitive). "
                 "`days` defaults to every day of the event; `consent` must be true.",
                 body=bodies[Registration],
+                idempotent=True,
             )
         },
         "/badges/{code}": {
@@ -790,6 +829,7 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 "email hold as online. Repeating a `scan_id` returns the first answer and "
                 "changes nothing.",
                 body=bodies[WalkIn],
+                idempotent=True,
             ),
         },
         attendee: {
@@ -838,6 +878,7 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 description="For a lost badge: a new code, and the old one answers 410 "
                 "`badge_revoked` from then on. The reason is kept in the attendee's history.",
                 body=bodies[ReissueRequest],
+                idempotent=True,
             )
         },
         f"{events}/sign-in-sheet.pdf": {
@@ -1095,6 +1136,7 @@ def _preflight(path: str) -> dict:
         ],
         tag="cors",
         description="Browsers send it before a cross-origin request; no token needed.",
+        stored=False,
     )
 
 

@@ -317,9 +317,33 @@ def test_routes_with_a_json_body_document_bad_bodies(document):
                 assert f"`{code}`" in operation["responses"][status]["description"], key
 
 
+IDEMPOTENT = {"register", "walk_in", "reissue_badge"}
+
+
+def test_idempotency_keys_are_documented_where_the_app_reads_them(document):
+    for operation in operations(document).values():
+        headers = [p for p in operation.get("parameters", []) if p["in"] == "header"]
+        if operation["operationId"] in IDEMPOTENT:
+            assert [p["name"] for p in headers] == ["Idempotency-Key"]
+            assert "`idempotency_key_reused`" in operation["responses"]["422"]["description"]
+        else:
+            assert headers == [], operation["operationId"]
+
+
+def test_every_route_that_touches_the_table_may_answer_503_with_retry_after(document):
+    for key, operation in operations(document).items():
+        stateless = key[1] in ("/health", "/openapi.json") or key[0] == "OPTIONS"
+        if stateless:
+            assert "503" not in operation["responses"], key
+        else:
+            busy = operation["responses"]["503"]
+            assert "`temporarily_unavailable`" in busy["description"], key
+            assert "Retry-After" in busy["headers"], key
+
+
 def test_query_parameters_are_the_query_models(document):
     for operation in operations(document).values():
-        parameters = operation.get("parameters", [])
+        parameters = [p for p in operation.get("parameters", []) if p["in"] != "header"]
         model = QUERY_MODELS.get(operation["operationId"])
         if model is None:
             assert not parameters, operation["operationId"]
