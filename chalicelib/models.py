@@ -43,11 +43,19 @@ ORGANISATION_TYPES = (
 
 # Control characters (other than none at all) have no place in a name or label,
 # and some of them break CSV exports and PDF rendering downstream.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a
+# name, a badge or a CSV cell read backwards; no name needs them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,32}$")
 EVENT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 SCAN_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+def is_event_id(value: str) -> bool:
+    """Could this be an event's id? Others are never looked up (nor sent to DynamoDB,
+    which refuses keys over 2 KB)."""
+    return re.fullmatch(EVENT_ID_PATTERN, value) is not None
 
 
 def _clean_text(value: str) -> str:
@@ -61,6 +69,10 @@ def _clean_text(value: str) -> str:
 
 def _clean_email(value: str) -> str:
     value = value.strip()
+    # Control and invisible format characters (NUL, zero-width joiners, bidi
+    # overrides) would let one person register twice under one visible address.
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise ValueError("must not contain control or invisible characters")
     if not _EMAIL.match(value):
         raise ValueError("is not a valid email address")
     return value

@@ -6,6 +6,7 @@ and authorises, the store persists, the domain decides.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -68,6 +69,7 @@ from chalicelib.models import (
     Registration,
     ScanQuery,
     WalkIn,
+    is_event_id,
 )
 from chalicelib.search import (
     MIN_LOOKUP,
@@ -213,6 +215,8 @@ class Hadir:
     # events ------------------------------------------------------------------
 
     def _event_record(self, event_id: str) -> EventRecord:
+        if not is_event_id(event_id):
+            raise event_not_found()
         record = self.store.get_event(event_id)
         if record is None:
             raise event_not_found()
@@ -283,6 +287,8 @@ class Hadir:
         and the one-registration-per-email rule hold as online. With check_in,
         the walk-in's scan_id makes a retried request return the first answer.
         """
+        if not is_event_id(event_id):
+            raise event_not_found()
         if walk_in.check_in:
             replay = self.store.get_scan(event_id, walk_in.scan_id)
             if replay is not None:
@@ -409,6 +415,8 @@ class Hadir:
         A repeated scan_id gets the first answer back. At most two DynamoDB
         requests when nothing races: one batch read, one write.
         """
+        if not is_event_id(event_id):
+            raise event_not_found()
         now = self.clock.now()
         scanned_at = request.scanned_at or now
         check_scan_time(scanned_at, now)
@@ -793,7 +801,10 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._event_record(event_id)
-        if not self.store.revoke_desk_token(event_id, token_id, utc_iso(self.clock.now())):
+        # Ids are 16 hex digits; others are not looked up.
+        if not re.fullmatch(r"[0-9a-f]{16}", token_id) or not self.store.revoke_desk_token(
+            event_id, token_id, utc_iso(self.clock.now())
+        ):
             raise HadirError(
                 404, "desk_token_not_found", "This event has no desk token with that id."
             )
