@@ -52,6 +52,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A desk token's public id (not the token): 16 hex digits.
+DESK_TOKEN_ID_PATTERN = r"^[0-9a-f]{16}$"
+
+
 def new_desk_token() -> str:
     return "desk_" + secrets.token_urlsafe(32)
 

@@ -27,7 +27,8 @@ _VERSION = 1
 _TAG_BYTES = 12
 _ATTENDEE_ID_BYTES = 10
 _CODE_SHAPE = re.compile(r"^[A-Z2-7]{40}$")
-_ATTENDEE_ID_SHAPE = re.compile(r"^[a-z2-7]{16}$")
+ATTENDEE_ID_PATTERN = r"^[a-z2-7]{16}$"
+_ATTENDEE_ID_SHAPE = re.compile(ATTENDEE_ID_PATTERN)
 MAX_SERIAL = 0xFFFF
 
 

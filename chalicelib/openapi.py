@@ -17,8 +17,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.auth import DESK_TOKEN_ID_PATTERN
+from chalicelib.badges import ATTENDEE_ID_PATTERN
 from chalicelib.domain import NOT_GIVEN
 from chalicelib.models import (
+    EVENT_ID_PATTERN,
     GENDERS,
     ORGANISATION_TYPES,
     AttendeeQuery,
@@ -44,6 +47,19 @@ PATH_PARAMETERS = {
     "token_id": "The desk token's `id` (never the token itself).",
     "attendee_id": "The registration's `attendee_id`.",
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
+}
+
+# What the app accepts in each path parameter; anything else is a 404 (or 422
+# for a date) without a lookup. Examples point generated requests at real data.
+PATH_SCHEMAS = {
+    "event_id": {
+        "type": "string",
+        "pattern": EVENT_ID_PATTERN,
+        "examples": ["socmed-conservation-2016"],
+    },
+    "attendee_id": {"type": "string", "pattern": ATTENDEE_ID_PATTERN},
+    "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
+    "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
 }
 
 QUERY_PARAMETERS = {
@@ -630,7 +646,7 @@ def _path_parameters(path: str) -> dict:
                 "in": "path",
                 "required": True,
                 "description": PATH_PARAMETERS[name],
-                "schema": {"type": "string"},
+                "schema": PATH_SCHEMAS.get(name, {"type": "string"}),
             }
             for name in names
         ]

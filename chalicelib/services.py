@@ -14,6 +14,7 @@ from datetime import date, datetime
 from chalicelib import presenters
 from chalicelib.auth import (
     DESK,
+    DESK_TOKEN_ID_PATTERN,
     NOBODY,
     ORGANISER,
     Staff,
@@ -801,8 +802,8 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._event_record(event_id)
-        # Ids are 16 hex digits; others are not looked up.
-        if not re.fullmatch(r"[0-9a-f]{16}", token_id) or not self.store.revoke_desk_token(
+        # Ids that could not be ours are not looked up.
+        if not re.fullmatch(DESK_TOKEN_ID_PATTERN, token_id) or not self.store.revoke_desk_token(
             event_id, token_id, utc_iso(self.clock.now())
         ):
             raise HadirError(

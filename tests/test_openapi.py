@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import typing
@@ -277,7 +278,31 @@ def test_path_parameters_are_declared_as_strings(document):
         assert set(declared) == names, path
         for parameter in declared.values():
             assert parameter["in"] == "path" and parameter["required"] is True
-            assert parameter["schema"] == {"type": "string"}
+            assert parameter["schema"]["type"] == "string"
+
+
+@pytest.mark.parametrize(
+    ("name", "ours", "not_ours"),
+    [
+        ("event_id", "socmed-conservation-2016", "Socmed_2016"),
+        ("attendee_id", "abcdefgh234567ab", "abcdefgh23456789"),
+        ("token_id", "0123456789abcdef", "0123456789ABCDEF"),
+    ],
+)
+def test_path_parameter_patterns_are_the_ones_the_app_checks(api, organiser, name, ours, not_ours):
+    from chalicelib.openapi import PATH_SCHEMAS
+
+    pattern = PATH_SCHEMAS[name]["pattern"]
+    assert re.fullmatch(pattern, ours) and not re.fullmatch(pattern, not_ours)
+    # What the pattern refuses, the app answers with a 404 without a lookup.
+    paths = {
+        "event_id": f"/events/{not_ours}/attendance",
+        "attendee_id": f"/events/{WORKSHOP_ID}/attendees/{not_ours}",
+        "token_id": f"/events/{WORKSHOP_ID}/desk-tokens/{not_ours}",
+    }
+    method = "DELETE" if name == "token_id" else "GET"
+    reply = api.call(method, paths[name], token=organiser)
+    assert reply.status == 404, reply
 
 
 def test_every_operation_names_its_contract_success_statuses(document):
