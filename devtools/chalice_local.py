@@ -14,5 +14,12 @@ from chalice.cli import main
 
 if __name__ == "__main__":
     socketserver.TCPServer.request_queue_size = 128
+    # Its handler knows only the common methods and answers others (TRACE,
+    # QUERY) itself with a 501 page; API Gateway hands them to the app,
+    # which answers 405 method_not_allowed in the contract's envelope.
+    from chalice.local import ChaliceRequestHandler
+
+    ChaliceRequestHandler.do_TRACE = ChaliceRequestHandler._generic_handle
+    ChaliceRequestHandler.do_QUERY = ChaliceRequestHandler._generic_handle
     sys.argv[0] = "chalice"
     sys.exit(main())
