@@ -6,104 +6,27 @@ a broken local run fails here rather than in front of an organiser.
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-WORKSHOP = "socmed-conservation-2016"
+from tests.localstack import ROOT, WORKSHOP, start_stack
+
 TOKEN = "stack-test-organiser-token"
-READY_SECONDS = 120
 
 pytestmark = pytest.mark.stack
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Stack:
-    def __init__(self, base: str, process: subprocess.Popen, lines: queue.Queue):
-        self.base = base
-        self.process = process
-        self.lines = lines
-
-    def call(self, method, path, body=None, token=None, accept="application/json"):
-        headers = {"Accept": accept}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        request = urllib.request.Request(self.base + path, data, headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read()
-
-    def json(self, method, path, body=None, token=None):
-        status, _, raw = self.call(method, path, body, token)
-        return status, json.loads(raw) if raw else None
-
-
 @pytest.fixture(scope="module")
 def stack():
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "HADIR_ORGANISER_TOKEN": TOKEN,
-        # 09:00 in Jakarta on day 1: the workshop replayed.
-        "HADIR_CLOCK_START": "2016-11-29T09:00:00+07:00",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.run_local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue = queue.Queue()
-
-    def pump():
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    seen = []
-    try:
-        while True:
-            line = lines.get(timeout=READY_SECONDS)
-            if line is None:
-                pytest.fail("make run's stack exited early:\n" + "".join(seen))
-            seen.append(line)
-            if "Hadir is serving on" in line:
-                break
-        yield Stack(f"http://127.0.0.1:{port}", process, lines)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    # 09:00 in Jakarta on day 1: the workshop replayed.
+    with start_stack(clock_start="2016-11-29T09:00:00+07:00", token=TOKEN) as running:
+        yield running
 
 
 def test_the_local_stack_serves_the_seeded_workshop(stack):
