@@ -395,6 +395,8 @@ class _GuardedClient:
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._client, name)
+        if not callable(method):  # `meta` and the like pass through untouched
+            return method
         if name in _READS:
             return lambda **kwargs: self._read(method, kwargs)
         return lambda **kwargs: self._write(method, kwargs)
