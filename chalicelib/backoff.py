@@ -47,15 +47,3 @@ class Backoff:
                     return
                 self.sleep(pause)
             yield attempt
-
-    def smaller(self, budget_seconds: float, max_attempts: int) -> Backoff:
-        """The same policy with a smaller budget (a read retried inside a write's loop)."""
-        return Backoff(
-            budget_seconds=budget_seconds,
-            max_attempts=max_attempts,
-            first_pause=self.first_pause,
-            longest_pause=self.longest_pause,
-            sleep=self.sleep,
-            monotonic=self.monotonic,
-            random=self.random,
-        )
