@@ -16,7 +16,7 @@ from chalice.app import Request
 
 from chalicelib.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token, require
 from chalicelib.config import ConfigurationError, cors_origins
-from chalicelib.errors import HadirError, validation_error
+from chalicelib.errors import HadirError, event_not_found, validation_error
 from chalicelib.models import (
     AttendeeQuery,
     BadgeSheetQuery,
@@ -28,6 +28,7 @@ from chalicelib.models import (
     ScanQuery,
     SignInSheetQuery,
     WalkIn,
+    is_event_id,
     parse_body,
     parse_idempotency_key,
     parse_query,
@@ -216,7 +217,20 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
 
 @app.route("/health", methods=["GET"])
 def health():
-    return {"status": "ok"}
+    from chalicelib.domain import utc_iso
+
+    # The server's time: a desk page dates the scans it queues offline by it,
+    # so a device with a wrong clock (or a rehearsal's replayed day) still agrees.
+    return {"status": "ok", "time": utc_iso(server_clock().now())}
+
+
+def server_clock():
+    """The services' clock; before they are built, the same one without their secrets."""
+    if _hadir is not None:
+        return _hadir.clock
+    from chalicelib.runtime import clock_from_environment
+
+    return clock_from_environment()
 
 
 @app.route("/openapi.json", methods=["GET"])
@@ -432,6 +446,37 @@ def revoke_desk_token(event_id, token_id):
     staff(ORGANISER)
     hadir().revoke_desk_token(event_id, token_id)
     return Response(body="", status_code=204)
+
+
+# --- pages (API.md §9) --------------------------------------------------------
+
+
+def static_response(body: str, headers: dict[str, str]) -> Response:
+    if _request.get().headers.get("if-none-match") == headers["ETag"]:
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body, status_code=200, headers=headers)
+
+
+def page_route(name: str):
+    def view(event_id):
+        from chalicelib.pages import page
+
+        if not is_event_id(event_id):
+            raise event_not_found()
+        return static_response(*page(name))
+
+    app.route(f"/{name}/{{event_id}}", methods=["GET"], name=f"{name}_page")(view)
+
+
+for _page in ("register", "desk", "kiosk", "dashboard"):
+    page_route(_page)
+
+
+@app.route("/assets/{name}", methods=["GET"])
+def page_asset(name):
+    from chalicelib.pages import asset
+
+    return static_response(*asset(name))
 
 
 # --- after every route ------------------------------------------------------

@@ -47,6 +47,7 @@ PATH_PARAMETERS = {
     "token_id": "The desk token's `id` (never the token itself).",
     "attendee_id": "The registration's `attendee_id`.",
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
+    "name": "A page's script, style sheet or licence file, e.g. `common.js`.",
 }
 
 # What the app accepts in each path parameter; anything else is a 404 (or 422
@@ -60,6 +61,26 @@ PATH_SCHEMAS = {
     "attendee_id": {"type": "string", "pattern": ATTENDEE_ID_PATTERN},
     "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
     "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
+    "name": {"type": "string", "examples": ["common.js", "hadir.css", "jsQR-1.4.0.js"]},
+}
+
+# The browser pages (API.md §9): who uses each and what it offers.
+PAGES = {
+    "register": ("Registration page", "Public: the registration form, then the badge."),
+    "desk": (
+        "Desk page",
+        "For desk staff: camera scanning, search, walk-ins, reissue and an offline queue. "
+        "The desk token is given in the fragment (`#token=...`), which is never sent.",
+    ),
+    "kiosk": (
+        "Kiosk page",
+        "Self-service scanning at the door for attendees, with a desk token (`#token=...`).",
+    ),
+    "dashboard": (
+        "Dashboard page",
+        "For organisers: counts, chart, CSV, badge printing and desk tokens, with the "
+        "organiser token (`#token=...`).",
+    ),
 }
 
 QUERY_PARAMETERS = {
@@ -220,7 +241,17 @@ REGISTERED_DAYS = {
 }
 
 RESPONSE_SCHEMAS: dict[str, dict] = {
-    "Health": _obj({"status": {"const": "ok"}}),
+    "Health": _obj(
+        {
+            "status": {"const": "ok"},
+            "time": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The server's time (UTC): a desk dates the scans it queues "
+                "offline by it rather than by its own clock.",
+            },
+        }
+    ),
     "Error": _obj(
         {
             "error": {
@@ -482,6 +513,13 @@ def _binary(description: str, media_type: str) -> dict:
     }
 
 
+def _page_response(description: str) -> dict:
+    return {
+        "description": f"{description} Sent with a strict `Content-Security-Policy`.",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
+
+
 def _error(status: int, *codes: str, note: str = "") -> tuple[str, dict]:
     listed = ", ".join(f"`{code}`" for code in codes)
     description = f"{HTTPStatus(status).phrase}. `error.code`: {listed}."
@@ -668,6 +706,45 @@ def _paths(bodies: dict[type[BaseModel], dict]) -> dict:
                 "Liveness check",
                 [("200", _json("The service is up.", "Health"))],
                 tag="public",
+                stored=False,
+            )
+        },
+        **{
+            f"/{page}/{{event_id}}": {
+                "get": _operation(
+                    f"{page}_page",
+                    summary,
+                    [
+                        ("200", _page_response("The page: HTML that loads its script.")),
+                        ("304", {"description": "Not modified (`If-None-Match`)."}),
+                        _error(404, "event_not_found", note="Not an event id's shape."),
+                    ],
+                    tag="pages",
+                    description=description,
+                    stored=False,
+                )
+            }
+            for page, (summary, description) in PAGES.items()
+        },
+        "/assets/{name}": {
+            "get": _operation(
+                "page_asset",
+                "A page's static file",
+                [
+                    (
+                        "200",
+                        {
+                            "description": "JavaScript, CSS or a licence text, with an `ETag`.",
+                            "content": {
+                                media: {"schema": {"type": "string"}}
+                                for media in ("text/javascript", "text/css", "text/plain")
+                            },
+                        },
+                    ),
+                    ("304", {"description": "Not modified (`If-None-Match`)."}),
+                    _error(404, "not_found"),
+                ],
+                tag="pages",
                 stored=False,
             )
         },
@@ -1178,6 +1255,7 @@ def openapi_document() -> dict:
             {"name": "public", "description": "No token needed."},
             {"name": "desk", "description": "A desk token for the event, or an organiser."},
             {"name": "organiser", "description": "An organiser token."},
+            {"name": "pages", "description": "The browser pages and their static files."},
             {
                 "name": "cors",
                 "description": "Preflights: cross-origin access for the configured origins "

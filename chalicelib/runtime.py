@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+
 from chalicelib.backoff import Backoff
 from chalicelib.clock import Clock, ShiftedClock, SystemClock
-from chalicelib.config import Settings
+from chalicelib.config import Settings, parse_instant
 from chalicelib.services import Hadir
 from chalicelib.store import Store
 
@@ -42,11 +45,23 @@ def backoff(settings: Settings) -> Backoff:
 
 
 def rehearsal_or_system_clock(settings: Settings) -> Clock:
-    if settings.clock_start is None:
+    return _clock(settings.clock_start, settings.clock_anchor)
+
+
+def clock_from_environment() -> Clock:
+    """The same clock as the services', read without their secrets (for /health)."""
+    return _clock(
+        parse_instant(os.environ, "HADIR_CLOCK_START"),
+        parse_instant(os.environ, "HADIR_CLOCK_ANCHOR"),
+    )
+
+
+def _clock(start: datetime | None, anchor: datetime | None) -> Clock:
+    if start is None:
         return SystemClock()
-    if settings.clock_anchor is None:
-        return ShiftedClock(settings.clock_start)
-    return ShiftedClock(settings.clock_start, settings.clock_anchor)
+    if anchor is None:
+        return ShiftedClock(start)
+    return ShiftedClock(start, anchor)
 
 
 def build_hadir(settings: Settings, clock: Clock | None = None) -> Hadir:

@@ -142,9 +142,9 @@ def foreign_desk_token(api, organiser, other_event):
 # --- 1. events and registration: errors ---------------------------------------
 
 
-def test_health(api):
+def test_health_gives_the_servers_time(api, clock):
     reply = api.get("/health")
-    assert (reply.status, reply.json) == (200, {"status": "ok"})
+    assert (reply.status, reply.json) == (200, {"status": "ok", "time": "2016-11-29T02:00:00Z"})
 
 
 def test_the_seeded_workshop_is_the_documented_event(api):

@@ -1,0 +1,94 @@
+"""The browser pages (API.md §9) and their static files, served by the same app.
+
+The pages are static: each is an HTML shell plus scripts that call the public
+API from the browser. Nothing about an event or a person is put into the HTML
+here, so there is nothing to escape on the server; the scripts render every
+API value as text.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from pathlib import Path
+
+from chalicelib.errors import HadirError
+
+WEB = Path(__file__).resolve().parent / "web"
+PAGES = ("register", "desk", "kiosk", "dashboard")
+ASSET_DIRS = (WEB / "assets", WEB / "vendor")
+ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".LICENSE": "text/plain; charset=utf-8",
+}
+
+# No inline script or style anywhere, and nothing from another origin. blob: and
+# data: images are the dashboard's fetched chart and drawn pairing QR.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # The staff pages' URL once held a token in its fragment; browsers never
+    # send fragments, and no page sends its URL on either.
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+    "X-Frame-Options": "DENY",
+}
+
+
+def not_found() -> HadirError:
+    return HadirError(404, "not_found", "There is nothing at this address.")
+
+
+@functools.cache
+def _file(path: Path) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    return text, '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def page(name: str) -> tuple[str, dict[str, str]]:
+    """The HTML shell of one page; the same for every event (the script reads the path)."""
+    body, etag = _file(WEB / f"{name}.html")
+    headers = {
+        "Content-Type": CONTENT_TYPES[".html"],
+        "Cache-Control": "no-cache",
+        "ETag": etag,
+        **SECURITY_HEADERS,
+    }
+    return body, headers
+
+
+def asset(name: str) -> tuple[str, dict[str, str]]:
+    """A script, style sheet or licence by its flat name; 404 for anything else."""
+    if not ASSET_NAME.match(name) or ".." in name:
+        raise not_found()
+    for directory in ASSET_DIRS:
+        path = directory / name
+        if path.suffix in CONTENT_TYPES and path.is_file():
+            body, etag = _file(path)
+            headers = {
+                "Content-Type": CONTENT_TYPES[path.suffix],
+                # Short, and revalidated by ETag: a fix reaches every desk within minutes.
+                "Cache-Control": "public, max-age=300",
+                "ETag": etag,
+                **SECURITY_HEADERS,
+            }
+            return body, headers
+    raise not_found()
