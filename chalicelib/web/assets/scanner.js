@@ -38,6 +38,18 @@ function loadJsQR() {
   return jsQRLoading;
 }
 
+// A desk must be able to start scanning after the Wi-Fi has dropped, so the
+// page fetches the decoder (where it is needed) while it opens. Resolves once it
+// is loaded, or failed: startScanner tries again itself.
+export async function preloadDecoder() {
+  if (await nativeDetector()) return;
+  try {
+    await loadJsQR();
+  } catch {
+    // startScanner will try again
+  }
+}
+
 // Starts the camera into `video` and calls onCode(text) for every QR code seen
 // (the caller ignores repeats). Returns {stop()}. Throws if there is no camera
 // or it was refused.

@@ -1,0 +1,277 @@
+// The self-service kiosk at the door: attendees show their badge to the
+// camera and get big, friendly feedback. Unattended and public, so it shows
+// no one's details: a greeting with the first name is all (the surname and
+// the organisation never reach the page, not even hidden).
+
+import {
+  Offline,
+  api,
+  clear,
+  el,
+  eventId,
+  forgetToken,
+  languageSwitch,
+  storeToken,
+  takeToken,
+  tokenForm,
+  translator,
+  unlockAudio,
+} from "./common.js";
+import { t as ct, createCheckin, firstName, reasonText } from "./checkin.js";
+import { preloadDecoder, startScanner } from "./scanner.js";
+
+const t = translator({
+  id: {
+    brand: "Hadir · Check-in mandiri",
+    loading: "Memuat…",
+    token_title: "Siapkan kiosk",
+    token_label: "Token meja",
+    token_submit: "Lanjut",
+    token_note:
+      "Untuk panitia: pindai QR pemasangan meja di dasbor penyelenggara, atau tempel token meja di sini.",
+    token_invalid: "Token ini tidak dikenal atau sudah dicabut.",
+    token_expired: "Token kiosk ini sudah tidak berlaku. Panitia perlu memasukkan token baru.",
+    token_other_event: "Token ini untuk acara lain.",
+    offline: "Tidak ada jaringan. Periksa Wi-Fi, lalu coba lagi.",
+    server_error: "Server sedang bermasalah. Coba lagi sebentar lagi.",
+    event_not_found: "Acara ini tidak ditemukan.",
+    retry: "Coba lagi",
+    welcome: "Selamat datang!",
+    start: "Mulai",
+    starting: "Membuka kamera…",
+    instruction: "Tunjukkan kode QR pada lencana Anda ke kamera.",
+    greeting: "Selamat datang, {first}!",
+    greeting_detail: "Check-in berhasil. Selamat mengikuti acara.",
+    already: "Anda sudah tercatat hadir hari ini",
+    sorry: "Maaf, check-in belum berhasil",
+    see_desk: "Silakan ke meja registrasi.",
+    thanks: "Terima kasih!",
+    camera_failed: "Kamera tidak dapat dibuka. Silakan ke meja registrasi.",
+    sync_ok: "Check-in diterima",
+    sync_warn: "Sudah tercatat hadir",
+    sync_bad: "Ditolak: {reason}",
+  },
+  en: {
+    brand: "Hadir · Self check-in",
+    loading: "Loading…",
+    token_title: "Set up the kiosk",
+    token_label: "Desk token",
+    token_submit: "Continue",
+    token_note: "For staff: scan the desk pairing QR on the organiser's dashboard, or paste a desk token here.",
+    token_invalid: "This token is unknown or has been revoked.",
+    token_expired: "This kiosk's token is no longer valid. Staff need to enter a new one.",
+    token_other_event: "This token is for another event.",
+    offline: "No network. Check the Wi-Fi, then try again.",
+    server_error: "The server is having trouble. Try again in a moment.",
+    event_not_found: "This event was not found.",
+    retry: "Try again",
+    welcome: "Welcome!",
+    start: "Start",
+    starting: "Opening the camera…",
+    instruction: "Show the QR code on your badge to the camera.",
+    greeting: "Welcome, {first}!",
+    greeting_detail: "You are checked in. Enjoy the event.",
+    already: "You are already checked in today",
+    sorry: "Sorry, check-in did not work",
+    see_desk: "Please see the registration desk.",
+    thanks: "Thank you!",
+    camera_failed: "The camera could not be opened. Please see the registration desk.",
+    sync_ok: "Check-in accepted",
+    sync_warn: "Already checked in",
+    sync_bad: "Refused: {reason}",
+  },
+});
+
+const app = document.getElementById("app");
+const eventPath = `/events/${encodeURIComponent(eventId)}`;
+
+let token = null;
+let event = null;
+let view = "loading"; // loading | token | message | main
+let lastError = null;
+let scanner = null;
+let starting = false;
+let cameraFailed = false;
+let wakeLock = null;
+
+// Only the first name, only on green: everything else the API said stays here.
+function describe(outcome) {
+  if (outcome.result === "ok") {
+    const first = firstName(outcome.body && outcome.body.attendee && outcome.body.attendee.name);
+    return { headline: first ? t("greeting", { first }) : t("welcome"), detail: t("greeting_detail") };
+  }
+  if (outcome.result === "warn") return { headline: t("already") };
+  if (outcome.result === "queued") return { headline: t("thanks"), detail: ct("saved") };
+  return { headline: t("sorry"), detail: `${reasonText(outcome.error)} ${t("see_desk")}` };
+}
+
+// Synced results on a public screen: what happened, never to whom.
+function syncLine(outcome) {
+  if (outcome.result === "ok") return t("sync_ok");
+  if (outcome.result === "warn") return t("sync_warn");
+  return t("sync_bad", { reason: reasonText(outcome.error) });
+}
+
+const checkin = createCheckin({
+  getToken: () => token,
+  describe,
+  syncLine,
+  onUnauthorized: (status) => signOut(status === 403 ? "token_other_event" : "token_expired"),
+  overlayMs: 4000,
+});
+
+function header() {
+  return el(
+    "header",
+    { class: "bar" },
+    el("span", { class: "brand", text: t("brand") }),
+    el("div", { class: "actions" }, languageSwitch(rerender)),
+  );
+}
+
+function rerender() {
+  checkin.render();
+  if (view === "main") renderMain();
+  else if (view === "token") askToken(lastError);
+  else if (view === "message") showMessage(lastError);
+}
+
+function askToken(error = null) {
+  view = "token";
+  lastError = error;
+  clear(app).append(
+    header(),
+    tokenForm(
+      {
+        title: t("token_title"),
+        label: t("token_label"),
+        submit: t("token_submit"),
+        note: t("token_note"),
+        error: error ? t(error) : null,
+      },
+      (value) => {
+        storeToken("desk", value);
+        boot();
+      },
+    ),
+  );
+}
+
+function showMessage(key) {
+  view = "message";
+  lastError = key;
+  clear(app).append(
+    header(),
+    el("p", { class: "notice bad", role: "alert", text: t(key) }),
+    el("button", { type: "button", class: "primary", onclick: () => boot(), text: t("retry") }),
+  );
+}
+
+function signOut(errorKey) {
+  stopScanning();
+  forgetToken("desk");
+  token = null;
+  askToken(errorKey);
+}
+
+async function boot() {
+  view = "loading";
+  clear(app).append(el("p", { class: "loading", text: t("loading") }));
+  token = takeToken("desk");
+  if (!token) return askToken();
+  let check;
+  let loaded;
+  try {
+    [check, loaded] = await Promise.all([
+      api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
+      api("GET", eventPath),
+    ]);
+  } catch (error) {
+    if (error instanceof Offline) return showMessage("offline");
+    throw error;
+  }
+  if (check.status === 401 || check.status === 403) {
+    forgetToken("desk");
+    token = null;
+    return askToken(check.status === 401 ? "token_invalid" : "token_other_event");
+  }
+  if (loaded.status === 404) return showMessage("event_not_found");
+  if (!check.ok || !loaded.ok) return showMessage("server_error");
+  event = loaded.data;
+  await Promise.all([checkin.start(), preloadDecoder()]);
+  renderMain();
+}
+
+const video = el("video", { "data-testid": "scanner-video", muted: true, playsinline: true });
+const scannerBox = el("div", { class: "scanner" }, video, el("div", { class: "aim" }));
+
+function renderMain() {
+  view = "main";
+  const running = Boolean(scanner);
+  const parts = [
+    header(),
+    el("h1", { "data-testid": "event-title", text: event.title }),
+    el("p", { class: "welcome", text: t("welcome") }),
+    checkin.banner,
+    running
+      ? null
+      : el("button", {
+          type: "button",
+          class: "primary kiosk-start",
+          "data-testid": "start-scan",
+          disabled: starting,
+          onclick: startScanning,
+          text: starting ? t("starting") : t("start"),
+        }),
+    cameraFailed ? el("p", { class: "notice bad", role: "alert", text: t("camera_failed") }) : null,
+    running ? scannerBox : null,
+    el("p", { class: "instruction", text: t("instruction") }),
+    checkin.syncBox,
+    checkin.overlay,
+  ];
+  clear(app).append(...parts.filter(Boolean)); // append(null) would add the text "null"
+  checkin.render();
+}
+
+// The first tap starts the camera and unlocks sound; from then on it runs.
+async function startScanning() {
+  if (scanner || starting) return;
+  unlockAudio();
+  starting = true;
+  cameraFailed = false;
+  renderMain();
+  try {
+    scanner = await startScanner(video, (code) => checkin.scan(code));
+    keepAwake();
+  } catch {
+    cameraFailed = true;
+  }
+  starting = false;
+  if (view === "main") renderMain();
+  else stopScanning();
+}
+
+function stopScanning() {
+  if (scanner) scanner.stop();
+  scanner = null;
+}
+
+// An unattended screen must not go dark; where the browser allows it.
+async function keepAwake() {
+  try {
+    if ("wakeLock" in navigator && !wakeLock) {
+      wakeLock = await navigator.wakeLock.request("screen");
+      wakeLock.addEventListener("release", () => {
+        wakeLock = null;
+      });
+    }
+  } catch {
+    // not allowed here: the device's own settings decide
+  }
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && scanner) keepAwake();
+});
+
+boot();
