@@ -1,7 +1,7 @@
 // Shared by every page: calling the API, building the page from text only,
 // staff tokens, the language switch and the server's clock.
 //
-// Nothing here (or in any page) sets innerHTML: every value from the API or a
+// Nothing here (or in any page) parses strings as HTML: every value from the API or a
 // person reaches the page through textContent or a text node.
 
 const PAGE_PATH = /\/(register|desk|kiosk|dashboard)\/([^/]+)\/?$/;
