@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 
 STAGE ?= prod
 
-.PHONY: run test lint format bench package seed-event clean
+.PHONY: run test browser-deps lint format bench package seed-event vendor screenshots clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,14 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.run_local
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# Debian's chromium, chromium-driver and ffmpeg for the browser tests (as root; else they skip).
+browser-deps:
+	bash devtools/install_browser.sh
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -44,6 +48,14 @@ package: $(INSTALLED)
 seed-event: $(INSTALLED)
 	@test -n "$(URL)" || { echo "usage: make seed-event STAGE=$(STAGE) URL=https://<api>/api"; exit 2; }
 	$(BIN)/python -m devtools.seed_event --url "$(URL)"
+
+# Refetch the pages' pinned npm files (committed) into chalicelib/web/vendor.
+vendor: $(INSTALLED)
+	$(BIN)/python -m devtools.fetch_vendor
+
+# The README's screenshots (docs/screenshots), taken by the browser tests.
+screenshots: $(INSTALLED) browser-deps
+	HADIR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build

@@ -440,6 +440,19 @@ def printing() -> None:
     )
 
 
+def pages() -> None:
+    from devtools.page_weight import page_files, weight
+
+    for page in ("register", "desk", "kiosk", "dashboard"):
+        raw, wire = weight(page)
+        row(
+            "Pages",
+            f"/{page}/{{event_id}}: {len(page_files(page))} files",
+            f"{wire / 1024:.1f} KB gzip ({raw / 1024:.1f} KB raw)",
+            "< 300 KB over the wire",
+        )
+
+
 def write_markdown() -> None:
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -474,6 +487,7 @@ def main() -> None:
     cold_start()
     bundle()
     printing()
+    pages()
     write_markdown()
 
 

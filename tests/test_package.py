@@ -296,6 +296,20 @@ def test_the_bundle_is_what_lambda_accepts(packaged):
     assert not [name for name in names if name.startswith("fontTools/") and ".pyc" in name]
 
 
+def test_the_bundle_serves_the_pages_compressed(packaged):
+    _, out, template, _ = packaged
+    with zipfile.ZipFile(out / "deployment.zip") as bundle:
+        names = set(bundle.namelist())
+    from devtools.page_weight import page_files
+
+    for page in ("register", "desk", "kiosk", "dashboard"):
+        for path in page_files(page):
+            assert str(path.relative_to(ROOT)) in names, path
+    # API Gateway gzips what it sends over 1 KB: the pages' weight is their gzip size.
+    body = template["Resources"]["RestAPI"]["Properties"]
+    assert body["MinimumCompressionSize"] == 1024
+
+
 PRUNED_LEFT = re.compile(r"^fontTools/.+\.so$|^PIL/_avif.*\.so$|^pillow\.libs/libavif")
 
 
