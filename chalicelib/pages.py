@@ -12,11 +12,20 @@ import functools
 import hashlib
 import re
 from pathlib import Path
+from string import Template
 
 from chalicelib.errors import HadirError
 
 WEB = Path(__file__).resolve().parent / "web"
 PAGES = ("register", "desk", "kiosk", "dashboard")
+# Every page is one shell (web/page.html) naming its script, <page>.js, and its
+# own style sheet after hadir.css; the kiosk is dressed as the desk.
+PAGE_STYLESHEETS = {
+    "register": "register.css",
+    "desk": "desk.css",
+    "kiosk": "desk.css",
+    "dashboard": "dashboard.css",
+}
 ASSET_DIRS = (WEB / "assets", WEB / "vendor")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
 CONTENT_TYPES = {
@@ -57,15 +66,26 @@ def not_found() -> HadirError:
     return HadirError(404, "not_found", "There is nothing at this address.")
 
 
+def _etag(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
 @functools.cache
 def _file(path: Path) -> tuple[str, str]:
     text = path.read_text(encoding="utf-8")
-    return text, '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+    return text, _etag(text)
+
+
+@functools.cache
+def page_html(name: str) -> str:
+    shell = Template((WEB / "page.html").read_text(encoding="utf-8"))
+    return shell.substitute(page=name, stylesheet=PAGE_STYLESHEETS[name])
 
 
 def page(name: str) -> tuple[str, dict[str, str]]:
     """The HTML shell of one page; the same for every event (the script reads the path)."""
-    body, etag = _file(WEB / f"{name}.html")
+    body = page_html(name)
+    etag = _etag(body)
     headers = {
         "Content-Type": CONTENT_TYPES[".html"],
         "Cache-Control": "no-cache",

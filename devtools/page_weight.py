@@ -13,7 +13,7 @@ import gzip
 import re
 from pathlib import Path
 
-from chalicelib.pages import ASSET_DIRS, PAGES, WEB
+from chalicelib.pages import ASSET_DIRS, PAGES, WEB, page_html
 
 LINKED = re.compile(r'(?:href|src)="\.\./assets/([^"]+)"')
 IMPORTED = re.compile(r'(?:from\s+|import\s*\(\s*)"\./([^"]+)"')
@@ -28,9 +28,9 @@ def asset_path(name: str) -> Path:
 
 
 def page_files(page: str) -> list[Path]:
-    html = WEB / f"{page}.html"
-    found: list[Path] = [html]
-    pending = LINKED.findall(html.read_text())
+    """The shell (web/page.html) and every asset the page may load."""
+    found: list[Path] = [WEB / "page.html"]
+    pending = LINKED.findall(page_html(page))
     while pending:
         path = asset_path(pending.pop(0))
         if path in found:
@@ -44,9 +44,11 @@ def page_files(page: str) -> list[Path]:
 
 def weight(page: str) -> tuple[int, int]:
     """(raw bytes, gzip bytes) of everything the page may download."""
-    files = page_files(page)
-    raw = sum(path.stat().st_size for path in files)
-    wire = sum(len(gzip.compress(path.read_bytes(), 6)) for path in files)
+    html = page_html(page).encode()
+    assets = page_files(page)[1:]
+    raw = len(html) + sum(path.stat().st_size for path in assets)
+    wire = len(gzip.compress(html, 6))
+    wire += sum(len(gzip.compress(path.read_bytes(), 6)) for path in assets)
     return raw, wire
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.localstack import WORKSHOP, Stack, start_stack
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -190,3 +192,38 @@ def screenshot(driver, name: str) -> None:
     if os.environ.get("HADIR_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+# --- the stack the pages run on ---------------------------------------------------
+
+# Day 1 of the workshop, inside its check-in hours; the clock runs on from here.
+REHEARSAL = "2016-11-29T09:00:00+07:00"
+
+
+@contextlib.contextmanager
+def page_stack(organiser: str) -> Iterator[Stack]:
+    """make run's stack for one module of page tests (skipped first if there is no browser)."""
+    require_browser()
+    with start_stack(clock_start=REHEARSAL, token=organiser) as running:
+        yield running
+
+
+def mint_desk_token(stack: Stack, label: str) -> str:
+    status, body = stack.json(
+        "POST", f"/events/{WORKSHOP}/desk-tokens", {"label": label}, token=stack.token
+    )
+    assert status == 201, body
+    return body["token"]
+
+
+def register(stack: Stack, name: str, email: str, organisation: str, **more) -> dict:
+    body = {"name": name, "email": email, "organisation": organisation, "consent": True, **more}
+    status, reply = stack.json("POST", f"/events/{WORKSHOP}/registrations", body)
+    assert status == 201, reply
+    return reply
+
+
+def badge_png(stack: Stack, code: str) -> bytes:
+    status, _, png = stack.call("GET", f"/badges/{code}/qr.png", accept="image/png")
+    assert status == 200
+    return png

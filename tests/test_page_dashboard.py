@@ -22,12 +22,15 @@ from tests.browser import (
     by_testid,
     chromium,
     fits_width,
+    mint_desk_token,
+    page_stack,
+    register,
     screenshot,
     set_offline,
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP, start_stack
+from tests.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -46,7 +49,7 @@ _emails = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def stack():
-    with start_stack(clock_start="2016-11-29T09:00:00+07:00", token=ORGANISER) as running:
+    with page_stack(ORGANISER) as running:
         yield running
 
 
@@ -55,30 +58,19 @@ def people(stack):
     """Five registrations (varied gender and organisation type) and a desk that checks in 3."""
     codes = []
     for name, gender, organisation_type in PEOPLE:
-        status, body = stack.json(
-            "POST",
-            f"{EVENT}/registrations",
-            {
-                "name": name,
-                "email": f"dashboard-{next(_emails)}@example.org",
-                "organisation": f"{name.split()[0]} Foundation",
-                "gender": gender,
-                "organisation_type": organisation_type,
-                "consent": True,
-            },
+        body = register(
+            stack,
+            name,
+            f"dashboard-{next(_emails)}@example.org",
+            f"{name.split()[0]} Foundation",
+            gender=gender,
+            organisation_type=organisation_type,
         )
-        assert status == 201, body
         codes.append(body["badge"]["code"])
-    desk = desk_token(stack, "Desk A")
+    desk = mint_desk_token(stack, "Desk A")
     for code in codes[:3]:
         check_in(stack, desk, code)
     return {"codes": codes, "desk": desk}
-
-
-def desk_token(stack, label: str) -> str:
-    status, body = stack.json("POST", f"{EVENT}/desk-tokens", {"label": label}, token=ORGANISER)
-    assert status == 201, body
-    return body["token"]
 
 
 def check_in(stack, desk: str, code: str) -> None:

@@ -8,16 +8,20 @@ import pytest
 from tests.browser import (
     LAPTOP,
     PHONE,
+    badge_png,
     badge_video,
     by_testid,
     chromium,
     fits_width,
+    mint_desk_token,
+    page_stack,
+    register,
     resize,
     screenshot,
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP, start_stack
+from tests.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -27,33 +31,13 @@ DAY_ONE = "2016-11-29"
 
 @pytest.fixture(scope="module")
 def stack():
-    with start_stack(clock_start="2016-11-29T09:00:00+07:00", token=ORGANISER) as running:
+    with page_stack(ORGANISER) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def desk_token(stack):
-    status, body = stack.json(
-        "POST", f"/events/{WORKSHOP}/desk-tokens", {"label": "Kiosk 1"}, token=ORGANISER
-    )
-    assert status == 201, body
-    return body["token"]
-
-
-def register(stack, name: str, email: str, organisation: str) -> dict:
-    status, body = stack.json(
-        "POST",
-        f"/events/{WORKSHOP}/registrations",
-        {"name": name, "email": email, "organisation": organisation, "consent": True},
-    )
-    assert status == 201, body
-    return body
-
-
-def badge_png(stack, code: str) -> bytes:
-    status, _, png = stack.call("GET", f"/badges/{code}/qr.png", accept="image/png")
-    assert status == 200
-    return png
+    return mint_desk_token(stack, "Kiosk 1")
 
 
 def open_kiosk(driver, stack, token: str) -> None:

@@ -25,12 +25,13 @@ from tests.browser import (
     by_testid,
     chromium,
     fits_width,
-    require_browser,
+    page_stack,
+    register,
     screenshot,
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP, start_stack
+from tests.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -41,8 +42,7 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def stack():
-    require_browser()  # skip before starting a stack nobody will use
-    with start_stack(clock_start="2016-11-29T09:00:00+07:00", token=ORGANISER) as running:
+    with page_stack(ORGANISER) as running:
         yield running
 
 
@@ -105,15 +105,7 @@ def search(stack, text: str) -> list[dict]:
 
 
 def register_by_api(stack, name: str) -> dict:
-    body = {
-        "name": name,
-        "email": unique_email(),
-        "organisation": "Yayasan Uji",
-        "consent": True,
-    }
-    status, registration = stack.json("POST", f"/events/{WORKSHOP}/registrations", body)
-    assert status == 201, registration
-    return registration
+    return register(stack, name, unique_email(), "Yayasan Uji")
 
 
 def stored(driver):

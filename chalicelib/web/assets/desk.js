@@ -10,20 +10,16 @@ import {
   el,
   eventDayAt,
   eventId,
-  forgetToken,
   formatDate,
-  languageSwitch,
   localClock,
   randomId,
   serverNow,
-  storeToken,
-  takeToken,
-  tokenForm,
   translator,
   unlockAudio,
 } from "./common.js";
-import { alreadyText, t as ct, createCheckin, reasonText } from "./checkin.js";
-import { preloadDecoder, startScanner } from "./scanner.js";
+import { alreadyText, t as ct, reasonText } from "./checkin.js";
+import { startScanner } from "./scanner.js";
+import { scanningFrame } from "./staff.js";
 
 const t = translator({
   id: {
@@ -233,10 +229,7 @@ const app = document.getElementById("app");
 const eventPath = `/events/${encodeURIComponent(eventId)}`;
 
 let token = null;
-let tokenKind = "desk";
 let event = null;
-let view = "loading"; // loading | token | message | main
-let lastError = null; // shown on the token form or the message view
 let tab = "scan";
 let scanner = null;
 let starting = false;
@@ -269,117 +262,28 @@ function syncLine(outcome) {
   return `${name ? `${name} — ` : ""}${t("sync_refused")}: ${reasonText(outcome.error)}`;
 }
 
-const checkin = createCheckin({
-  getToken: () => token,
-  describe,
-  syncLine,
-  onUnauthorized: (status) => refused(status),
-  overlayMs: 2500,
-});
-
-// --- token --------------------------------------------------------------------
-
-function header() {
-  return el(
-    "header",
-    { class: "bar" },
-    el("span", { class: "brand", text: t("brand") }),
-    el("div", { class: "actions" }, languageSwitch(rerender)),
-  );
-}
-
-function rerender() {
-  checkin.render();
-  if (view === "main") renderMain();
-  else if (view === "token") askToken(lastError);
-  else if (view === "message") showMessage(lastError);
-}
-
-function askToken(error = null) {
-  view = "token";
-  lastError = error;
-  clear(app).append(
-    header(),
-    tokenForm(
-      {
-        title: t("token_title"),
-        label: t("token_label"),
-        submit: t("token_submit"),
-        note: t("token_note"),
-        error: error ? t(error) : null,
-      },
-      (value) => {
-        storeToken("desk", value);
-        boot();
-      },
-    ),
-  );
-}
-
-function showMessage(key) {
-  view = "message";
-  lastError = key;
-  clear(app).append(
-    header(),
-    el("p", { class: "notice bad", role: "alert", text: t(key) }),
-    el("button", { type: "button", class: "primary", onclick: boot, text: t("retry") }),
-  );
-}
-
-// The token was refused (or the person asked for another): forget it, ask again.
-// Queued scans stay queued and go with the next token.
-function signOut(errorKey = null) {
-  stopScanning();
-  forgetToken(tokenKind);
-  token = null;
-  askToken(errorKey);
-}
-
-function refused(status) {
-  signOut(status === 403 ? "token_other_event" : "token_expired");
-}
 
 // A desk token from the pairing link (or typed); an organiser's token, kept by
 // the dashboard in this browser, works too.
-function findToken() {
-  tokenKind = "desk";
-  let found = takeToken("desk");
-  if (!found) {
-    found = takeToken("organiser");
-    tokenKind = "organiser";
-  }
-  return found;
-}
-
-async function boot() {
-  view = "loading";
-  clear(app).append(el("p", { class: "loading", text: t("loading") }));
-  token = findToken();
-  if (!token) return askToken();
-  let check;
-  let loaded;
-  try {
-    [check, loaded] = await Promise.all([
-      api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
-      api("GET", eventPath),
-    ]);
-  } catch (error) {
-    if (error instanceof Offline) return showMessage("offline");
-    throw error;
-  }
-  if (check.status === 401 || check.status === 403) {
-    forgetToken(tokenKind);
+const frame = scanningFrame({
+  app,
+  t,
+  tokenKinds: ["desk", "organiser"],
+  describe,
+  syncLine,
+  overlayMs: 2500,
+  onReady: (found, loaded) => {
+    token = found;
+    event = loaded;
+  },
+  onSignOut: () => {
+    stopScanning();
     token = null;
-    return askToken(check.status === 401 ? "token_invalid" : "token_other_event");
-  }
-  if (loaded.status === 404) return showMessage("event_not_found");
-  if (!check.ok || !loaded.ok) return showMessage("server_error");
-  event = loaded.data;
-  // The server's clock first ("today" and queued scans go by it); the decoder
-  // too, so that scanning can start even if the network drops from now on.
-  await Promise.all([checkin.start(), preloadDecoder()]);
-  renderMain();
-}
+  },
+  renderMain,
+});
+const checkin = frame.checkin;
+const refused = (status) => frame.refused(status);
 
 // --- the page -----------------------------------------------------------------
 
@@ -388,10 +292,9 @@ function today() {
 }
 
 function renderMain() {
-  view = "main";
   const day = today();
   clear(app).append(
-    header(),
+    frame.header(),
     el("h1", { "data-testid": "event-title", text: event.title }),
     el("p", {
       class: "hint",
@@ -440,7 +343,7 @@ function tools(day) {
           text: t("sheet"),
         })
       : null,
-    el("button", { type: "button", onclick: () => signOut(), text: t("change_token") }),
+    el("button", { type: "button", onclick: () => frame.signOut(), text: t("change_token") }),
     note,
   );
 }
@@ -518,14 +421,14 @@ async function startScanning() {
           : "camera_failed";
   }
   starting = false;
-  if (view === "main") renderMain();
+  if (frame.view === "main") renderMain();
   else stopScanning();
 }
 
 function stopScanning() {
   if (scanner) scanner.stop();
   scanner = null;
-  if (view === "main" && tab === "scan") renderMain();
+  if (frame.view === "main" && tab === "scan") renderMain();
 }
 
 // --- search ---------------------------------------------------------------------
@@ -988,7 +891,7 @@ function walkinResult() {
 }
 
 function renderWalkin() {
-  if (view === "main" && tab === "walkin") renderMain();
+  if (frame.view === "main" && tab === "walkin") renderMain();
 }
 
-boot();
+frame.boot();

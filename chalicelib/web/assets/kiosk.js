@@ -3,22 +3,10 @@
 // no one's details: a greeting with the first name is all (the surname and
 // the organisation never reach the page, not even hidden).
 
-import {
-  Offline,
-  api,
-  clear,
-  el,
-  eventId,
-  forgetToken,
-  languageSwitch,
-  storeToken,
-  takeToken,
-  tokenForm,
-  translator,
-  unlockAudio,
-} from "./common.js";
-import { t as ct, createCheckin, firstName, reasonText } from "./checkin.js";
-import { preloadDecoder, startScanner } from "./scanner.js";
+import { clear, el, translator, unlockAudio } from "./common.js";
+import { t as ct, firstName, reasonText } from "./checkin.js";
+import { startScanner } from "./scanner.js";
+import { scanningFrame } from "./staff.js";
 
 const t = translator({
   id: {
@@ -83,12 +71,9 @@ const t = translator({
 });
 
 const app = document.getElementById("app");
-const eventPath = `/events/${encodeURIComponent(eventId)}`;
 
 let token = null;
 let event = null;
-let view = "loading"; // loading | token | message | main
-let lastError = null;
 let scanner = null;
 let starting = false;
 let cameraFailed = false;
@@ -112,104 +97,33 @@ function syncLine(outcome) {
   return t("sync_bad", { reason: reasonText(outcome.error) });
 }
 
-const checkin = createCheckin({
-  getToken: () => token,
+
+const frame = scanningFrame({
+  app,
+  t,
+  tokenKinds: ["desk"],
   describe,
   syncLine,
-  onUnauthorized: (status) => signOut(status === 403 ? "token_other_event" : "token_expired"),
   overlayMs: 4000,
-});
-
-function header() {
-  return el(
-    "header",
-    { class: "bar" },
-    el("span", { class: "brand", text: t("brand") }),
-    el("div", { class: "actions" }, languageSwitch(rerender)),
-  );
-}
-
-function rerender() {
-  checkin.render();
-  if (view === "main") renderMain();
-  else if (view === "token") askToken(lastError);
-  else if (view === "message") showMessage(lastError);
-}
-
-function askToken(error = null) {
-  view = "token";
-  lastError = error;
-  clear(app).append(
-    header(),
-    tokenForm(
-      {
-        title: t("token_title"),
-        label: t("token_label"),
-        submit: t("token_submit"),
-        note: t("token_note"),
-        error: error ? t(error) : null,
-      },
-      (value) => {
-        storeToken("desk", value);
-        boot();
-      },
-    ),
-  );
-}
-
-function showMessage(key) {
-  view = "message";
-  lastError = key;
-  clear(app).append(
-    header(),
-    el("p", { class: "notice bad", role: "alert", text: t(key) }),
-    el("button", { type: "button", class: "primary", onclick: () => boot(), text: t("retry") }),
-  );
-}
-
-function signOut(errorKey) {
-  stopScanning();
-  forgetToken("desk");
-  token = null;
-  askToken(errorKey);
-}
-
-async function boot() {
-  view = "loading";
-  clear(app).append(el("p", { class: "loading", text: t("loading") }));
-  token = takeToken("desk");
-  if (!token) return askToken();
-  let check;
-  let loaded;
-  try {
-    [check, loaded] = await Promise.all([
-      api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
-      api("GET", eventPath),
-    ]);
-  } catch (error) {
-    if (error instanceof Offline) return showMessage("offline");
-    throw error;
-  }
-  if (check.status === 401 || check.status === 403) {
-    forgetToken("desk");
+  onReady: (found, loaded) => {
+    token = found;
+    event = loaded;
+  },
+  onSignOut: () => {
+    stopScanning();
     token = null;
-    return askToken(check.status === 401 ? "token_invalid" : "token_other_event");
-  }
-  if (loaded.status === 404) return showMessage("event_not_found");
-  if (!check.ok || !loaded.ok) return showMessage("server_error");
-  event = loaded.data;
-  await Promise.all([checkin.start(), preloadDecoder()]);
-  renderMain();
-}
+  },
+  renderMain,
+});
+const checkin = frame.checkin;
 
 const video = el("video", { "data-testid": "scanner-video", muted: true, playsinline: true });
 const scannerBox = el("div", { class: "scanner" }, video, el("div", { class: "aim" }));
 
 function renderMain() {
-  view = "main";
   const running = Boolean(scanner);
   const parts = [
-    header(),
+    frame.header(),
     el("h1", { "data-testid": "event-title", text: event.title }),
     el("p", { class: "welcome", text: t("welcome") }),
     checkin.banner,
@@ -247,7 +161,7 @@ async function startScanning() {
     cameraFailed = true;
   }
   starting = false;
-  if (view === "main") renderMain();
+  if (frame.view === "main") renderMain();
   else stopScanning();
 }
 
@@ -274,4 +188,4 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && scanner) keepAwake();
 });
 
-boot();
+frame.boot();

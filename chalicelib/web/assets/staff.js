@@ -1,0 +1,143 @@
+// The frame the desk and the kiosk share: finding the token, checking it and
+// loading the event before scanning starts, the header, the token form and the
+// error view. The page draws its own main view.
+
+import {
+  Offline,
+  api,
+  clear,
+  el,
+  eventId,
+  forgetToken,
+  languageSwitch,
+  storeToken,
+  takeToken,
+  tokenForm,
+} from "./common.js";
+import { createCheckin } from "./checkin.js";
+import { preloadDecoder } from "./scanner.js";
+
+// t: the page's translator (brand, loading, retry, token_*, offline,
+// event_not_found, server_error). tokenKinds: the stored tokens to try, in
+// order. describe, syncLine, overlayMs: the page's check-in results (see
+// createCheckin). onReady(token, event): signed in. onSignOut(): stop the
+// camera, drop the token. renderMain(): the page itself.
+export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayMs, onReady, onSignOut, renderMain }) {
+  const eventPath = `/events/${encodeURIComponent(eventId)}`;
+  let view = "loading"; // loading | token | message | main
+  let lastError = null; // shown on the token form or the message view
+  let tokenKind = tokenKinds[0];
+  let token = null;
+  const checkin = createCheckin({ getToken: () => token, describe, syncLine, onUnauthorized: refused, overlayMs });
+
+  function header() {
+    return el(
+      "header",
+      { class: "bar" },
+      el("span", { class: "brand", text: t("brand") }),
+      el("div", { class: "actions" }, languageSwitch(rerender)),
+    );
+  }
+
+  function rerender() {
+    checkin.render();
+    if (view === "main") renderMain();
+    else if (view === "token") askToken(lastError);
+    else if (view === "message") showMessage(lastError);
+  }
+
+  function askToken(error = null) {
+    view = "token";
+    lastError = error;
+    const labels = {
+      title: t("token_title"),
+      label: t("token_label"),
+      submit: t("token_submit"),
+      note: t("token_note"),
+      error: error ? t(error) : null,
+    };
+    clear(app).append(
+      header(),
+      tokenForm(labels, (value) => {
+        storeToken(tokenKinds[0], value);
+        boot();
+      }),
+    );
+  }
+
+  function showMessage(key) {
+    view = "message";
+    lastError = key;
+    clear(app).append(
+      header(),
+      el("p", { class: "notice bad", role: "alert", text: t(key) }),
+      el("button", { type: "button", class: "primary", onclick: () => boot(), text: t("retry") }),
+    );
+  }
+
+  // The token was refused (or the person asked for another): forget it, ask
+  // again. Queued scans stay queued and go with the next token.
+  function signOut(errorKey = null) {
+    onSignOut();
+    token = null;
+    forgetToken(tokenKind);
+    askToken(errorKey);
+  }
+
+  function refused(status) {
+    signOut(status === 403 ? "token_other_event" : "token_expired");
+  }
+
+  function findToken() {
+    for (const kind of tokenKinds) {
+      const found = takeToken(kind);
+      if (found) {
+        tokenKind = kind;
+        return found;
+      }
+    }
+    return null;
+  }
+
+  async function boot() {
+    view = "loading";
+    clear(app).append(el("p", { class: "loading", text: t("loading") }));
+    token = findToken();
+    if (!token) return askToken();
+    let check;
+    let loaded;
+    try {
+      [check, loaded] = await Promise.all([
+        api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
+        api("GET", eventPath),
+      ]);
+    } catch (error) {
+      if (error instanceof Offline) return showMessage("offline");
+      throw error;
+    }
+    if (check.status === 401 || check.status === 403) {
+      forgetToken(tokenKind);
+      token = null;
+      return askToken(check.status === 401 ? "token_invalid" : "token_other_event");
+    }
+    if (loaded.status === 404) return showMessage("event_not_found");
+    if (!check.ok || !loaded.ok) return showMessage("server_error");
+    onReady(token, loaded.data);
+    // The server's clock first ("today" and queued scans go by it); the decoder
+    // too, so that scanning can start even if the network drops from now on.
+    await Promise.all([checkin.start(), preloadDecoder()]);
+    view = "main";
+    renderMain();
+  }
+
+  return {
+    checkin,
+    header,
+    boot,
+    signOut,
+    refused,
+    get view() {
+      return view;
+    },
+  };
+}
