@@ -123,6 +123,12 @@ Seeded events: {", ".join(event_ids)}
 Rehearsal clock: {clock_start.isoformat() if clock_start else "off (real time)"}
 Organiser token: {organiser_token}
 
+Pages:
+  registration  {base}/register/{event_id}
+  dashboard     {base}/dashboard/{event_id}#token={organiser_token}
+  desk, kiosk   {base}/desk/{event_id}, {base}/kiosk/{event_id}: pair them from the
+                dashboard's desk tokens, or paste a desk token
+
 Try:
   curl {base}/events/{event_id}
   curl -X POST {base}/events/{event_id}/registrations -H 'Content-Type: application/json' \\
