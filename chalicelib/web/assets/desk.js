@@ -228,8 +228,6 @@ const SEARCH_DELAY_MS = 300;
 const app = document.getElementById("app");
 const eventPath = `/events/${encodeURIComponent(eventId)}`;
 
-let token = null;
-let event = null;
 let tab = "scan";
 let scanner = null;
 let starting = false;
@@ -272,14 +270,7 @@ const frame = scanningFrame({
   describe,
   syncLine,
   overlayMs: 2500,
-  onReady: (found, loaded) => {
-    token = found;
-    event = loaded;
-  },
-  onSignOut: () => {
-    stopScanning();
-    token = null;
-  },
+  onSignOut: stopScanning,
   renderMain,
 });
 const checkin = frame.checkin;
@@ -288,14 +279,14 @@ const refused = (status) => frame.refused(status);
 // --- the page -----------------------------------------------------------------
 
 function today() {
-  return event ? eventDayAt(event, serverNow()) : null;
+  return frame.event ? eventDayAt(frame.event, serverNow()) : null;
 }
 
 function renderMain() {
   const day = today();
   clear(app).append(
     frame.header(),
-    el("h1", { "data-testid": "event-title", text: event.title }),
+    el("h1", { "data-testid": "event-title", text: frame.event.title }),
     el("p", {
       class: "hint",
       text: day ? t("today", { n: day.number, date: formatDate(day.date) }) : t("no_event_day"),
@@ -353,7 +344,7 @@ async function downloadSheet(day, note) {
   note.textContent = "";
   try {
     const reply = await api("GET", `${eventPath}/sign-in-sheet.pdf?date=${day.date}`, {
-      token,
+      token: frame.token,
       accept: "application/pdf",
     });
     if (!reply.ok || !(reply.data instanceof Blob)) throw new Error(String(reply.status));
@@ -475,7 +466,7 @@ async function runSearch() {
   }
   let reply;
   try {
-    reply = await api("GET", `${eventPath}/attendees?q=${encodeURIComponent(q)}&limit=20`, { token });
+    reply = await api("GET", `${eventPath}/attendees?q=${encodeURIComponent(q)}&limit=20`, { token: frame.token });
   } catch (error) {
     if (seq !== searchSeq) return;
     if (!(error instanceof Offline)) throw error;
@@ -645,7 +636,7 @@ async function sendReissue(state) {
   try {
     reply = await api("POST", `${eventPath}/attendees/${encodeURIComponent(state.id)}/badge`, {
       body: { reason },
-      token,
+      token: frame.token,
       headers: { "Idempotency-Key": state.key }, // a resend gets the same new badge
     });
   } catch (error) {
@@ -809,7 +800,7 @@ async function sendWalkin(state) {
   renderWalkin();
   let reply = null;
   try {
-    reply = await api("POST", `${eventPath}/attendees`, { body, token, headers: { "Idempotency-Key": state.key } });
+    reply = await api("POST", `${eventPath}/attendees`, { body, token: frame.token, headers: { "Idempotency-Key": state.key } });
   } catch (error) {
     if (!(error instanceof Offline)) throw error;
   }

@@ -72,8 +72,6 @@ const t = translator({
 
 const app = document.getElementById("app");
 
-let token = null;
-let event = null;
 let scanner = null;
 let starting = false;
 let cameraFailed = false;
@@ -105,14 +103,7 @@ const frame = scanningFrame({
   describe,
   syncLine,
   overlayMs: 4000,
-  onReady: (found, loaded) => {
-    token = found;
-    event = loaded;
-  },
-  onSignOut: () => {
-    stopScanning();
-    token = null;
-  },
+  onSignOut: stopScanning,
   renderMain,
 });
 const checkin = frame.checkin;
@@ -124,7 +115,7 @@ function renderMain() {
   const running = Boolean(scanner);
   const parts = [
     frame.header(),
-    el("h1", { "data-testid": "event-title", text: event.title }),
+    el("h1", { "data-testid": "event-title", text: frame.event.title }),
     el("p", { class: "welcome", text: t("welcome") }),
     checkin.banner,
     running

@@ -20,14 +20,15 @@ import { preloadDecoder } from "./scanner.js";
 // t: the page's translator (brand, loading, retry, token_*, offline,
 // event_not_found, server_error). tokenKinds: the stored tokens to try, in
 // order. describe, syncLine, overlayMs: the page's check-in results (see
-// createCheckin). onReady(token, event): signed in. onSignOut(): stop the
-// camera, drop the token. renderMain(): the page itself.
-export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayMs, onReady, onSignOut, renderMain }) {
+// createCheckin). onSignOut(): stop the camera. renderMain(): the page itself,
+// which reads frame.token and frame.event.
+export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayMs, onSignOut, renderMain }) {
   const eventPath = `/events/${encodeURIComponent(eventId)}`;
   let view = "loading"; // loading | token | message | main
   let lastError = null; // shown on the token form or the message view
   let tokenKind = tokenKinds[0];
   let token = null;
+  let event = null;
   const checkin = createCheckin({ getToken: () => token, describe, syncLine, onUnauthorized: refused, overlayMs });
 
   function header() {
@@ -122,7 +123,7 @@ export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayM
     }
     if (loaded.status === 404) return showMessage("event_not_found");
     if (!check.ok || !loaded.ok) return showMessage("server_error");
-    onReady(token, loaded.data);
+    event = loaded.data;
     // The server's clock first ("today" and queued scans go by it); the decoder
     // too, so that scanning can start even if the network drops from now on.
     await Promise.all([checkin.start(), preloadDecoder()]);
@@ -138,6 +139,12 @@ export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayM
     refused,
     get view() {
       return view;
+    },
+    get token() {
+      return token;
+    },
+    get event() {
+      return event;
     },
   };
 }
