@@ -33,6 +33,7 @@ from chalicelib.models import (
     parse_idempotency_key,
     parse_query,
 )
+from chalicelib.pages import PAGES
 from chalicelib.services import Hadir
 
 app = Chalice(app_name="hadir")
@@ -468,7 +469,7 @@ def page_route(name: str):
     app.route(f"/{name}/{{event_id}}", methods=["GET"], name=f"{name}_page")(view)
 
 
-for _page in ("register", "desk", "kiosk", "dashboard"):
+for _page in PAGES:
     page_route(_page)
 
 
