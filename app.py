@@ -1,11 +1,12 @@
 """Hadir's HTTP routes: parse, authorise, call a service, shape the response.
 
 The contract is ../shared/API.md; the OpenAPI document served at
-/openapi.json is built by chalicelib/openapi.py and tested against these routes.
+/openapi.json is built by chalicelib/api/openapi.py and tested against these routes.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -14,10 +15,12 @@ from contextvars import ContextVar
 from chalice import AuthResponse, Chalice, Response
 from chalice.app import Request
 
-from chalicelib.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token, require
+from chalicelib.api.errors import outcome_status, refusal_parts
+from chalicelib.api.pages import PAGES
 from chalicelib.config import ConfigurationError, cors_origins
-from chalicelib.errors import HadirError, event_not_found, validation_error
-from chalicelib.models import (
+from chalicelib.core.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token, require
+from chalicelib.core.errors import Refusal, event_not_found, validation_error
+from chalicelib.core.models import (
     AttendeeQuery,
     BadgeSheetQuery,
     CheckinRequest,
@@ -33,8 +36,8 @@ from chalicelib.models import (
     parse_idempotency_key,
     parse_query,
 )
-from chalicelib.pages import PAGES
 from chalicelib.services import Hadir
+from chalicelib.store import Unavailable
 
 app = Chalice(app_name="hadir")
 app.log.setLevel(logging.INFO)
@@ -151,10 +154,7 @@ def preflight_name(path: str) -> str:
 @app.middleware("http")
 def contract_errors(event, get_response):
     _request.set(event)
-    try:
-        response = get_response(event)
-    except HadirError as error:
-        return json_response(error.body(), error.status, error.headers)
+    response = get_response(event)
     # Chalice answers some requests itself (wrong content type, unhandled
     # exceptions) with its own body shape; clients get the contract's instead.
     if response.status_code >= 400 and not (
@@ -181,9 +181,7 @@ def staff_token(auth_request):
     # and no cached policy for one route can decide another.
     try:
         staff = hadir().identify(bearer_token(auth_request.token))
-    except HadirError as error:
-        if error.status != 503:
-            raise
+    except Unavailable:
         # An authorizer can only allow or deny; the route answers 503 with Retry-After.
         staff = Staff(role=UNAVAILABLE)
     return AuthResponse(
@@ -218,7 +216,7 @@ def json_response(payload, status: int = 200, headers: dict | None = None) -> Re
 
 @app.route("/health", methods=["GET"])
 def health():
-    from chalicelib.domain import utc_iso
+    from chalicelib.core.domain import utc_iso
 
     # The server's time: a desk page dates the scans it queues offline by it,
     # so a device with a wrong clock (or a rehearsal's replayed day) still agrees.
@@ -236,21 +234,21 @@ def server_clock():
 
 @app.route("/openapi.json", methods=["GET"])
 def openapi():
-    from chalicelib.openapi import openapi_document
+    from chalicelib.api.openapi import openapi_document
 
     return openapi_document()
 
 
 @app.route("/events/{event_id}", methods=["GET"])
 def get_event(event_id):
-    from chalicelib.presenters import event_json
+    from chalicelib.core.presenters import event_json
 
     return event_json(hadir().get_event(event_id))
 
 
 @app.route("/events/{event_id}", methods=["PUT"], authorizer=staff_token)
 def put_event(event_id):
-    from chalicelib.presenters import event_json
+    from chalicelib.core.presenters import event_json
 
     staff(ORGANISER)
     event = body(Event)
@@ -273,7 +271,7 @@ def badge(code):
 
 @app.route("/badges/{code}/qr.png", methods=["GET"])
 def badge_qr(code):
-    from chalicelib.qr import qr_png
+    from chalicelib.documents.qr import qr_png
 
     _, code = hadir().badge_holder(code)
     return Response(
@@ -312,7 +310,7 @@ def check_in(event_id):
     desk = staff(DESK, event_id)
     request = body(CheckinRequest)
     answer = hadir().check_in(event_id, request, desk)
-    return json_response(answer.body, answer.status)
+    return json_response(answer.body, outcome_status(answer.outcome))
 
 
 @app.route("/events/{event_id}/attendees", methods=["GET"], authorizer=staff_token)
@@ -328,7 +326,7 @@ def find_attendees(event_id):
 def walk_in(event_id):
     desk = staff(DESK, event_id)
     answer = hadir().walk_in(event_id, body(WalkIn), desk, idempotency_key())
-    return json_response(answer.body, answer.status)
+    return json_response(answer.body, outcome_status(answer.outcome))
 
 
 @app.route("/events/{event_id}/attendees/{attendee_id}", methods=["GET"], authorizer=staff_token)
@@ -460,7 +458,7 @@ def static_response(body: str, headers: dict[str, str]) -> Response:
 
 def page_route(name: str):
     def view(event_id):
-        from chalicelib.pages import page
+        from chalicelib.api.pages import page
 
         if not is_event_id(event_id):
             raise event_not_found()
@@ -475,12 +473,30 @@ for _page in PAGES:
 
 @app.route("/assets/{name}", methods=["GET"])
 def page_asset(name):
-    from chalicelib.pages import asset
+    from chalicelib.api.pages import asset
 
     return static_response(*asset(name))
 
 
 # --- after every route ------------------------------------------------------
+
+
+def answer_refusals(view):
+    """Chalice lets no exception of ours out of a view: refusals are answered here."""
+
+    @functools.wraps(view)
+    def answered(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except Refusal as refusal:
+            return json_response(*refusal_parts(refusal))
+
+    return answered
+
+
+for _methods in app.routes.values():
+    for _entry in _methods.values():
+        _entry.view_function = answer_refusals(_entry.view_function)
 
 # Chalice's own CORS allows one origin, and API Gateway would answer its OPTIONS
 # without the app; an OPTIONS route on every path answers for several.

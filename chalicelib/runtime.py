@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from datetime import datetime
 
-from chalicelib.backoff import Backoff
-from chalicelib.clock import Clock, ShiftedClock, SystemClock
 from chalicelib.config import Settings, parse_instant
+from chalicelib.core.backoff import Backoff
+from chalicelib.core.clock import Clock, ShiftedClock, SystemClock
 from chalicelib.services import Hadir
 from chalicelib.store import Store
 
@@ -25,7 +25,7 @@ def dynamodb_client(settings: Settings):
             # serves many at once from threads sharing this client.
             max_pool_connections=50,
             # Hadir retries itself, within a budget a door scan can wait for
-            # (chalicelib/backoff.py): botocore's own retries would sleep up to
+            # (chalicelib/core/backoff.py): botocore's own retries would sleep up to
             # seconds, and would re-send a write without deciding again.
             retries={"mode": "standard", "total_max_attempts": 1},
             connect_timeout=1,

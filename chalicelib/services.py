@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib import presenters
-from chalicelib.auth import (
+from chalicelib.core import presenters
+from chalicelib.core.auth import (
     DESK,
     DESK_TOKEN_ID_PATTERN,
     NOBODY,
@@ -22,16 +22,16 @@ from chalicelib.auth import (
     is_organiser_token,
     new_desk_token,
 )
-from chalicelib.backoff import Backoff
-from chalicelib.badges import (
+from chalicelib.core.backoff import Backoff
+from chalicelib.core.badges import (
     attendee_id_for_key,
     is_attendee_id,
     issue_code,
     new_attendee_id,
     verify_code,
 )
-from chalicelib.clock import Clock
-from chalicelib.domain import (
+from chalicelib.core.clock import Clock
+from chalicelib.core.domain import (
     ACTIVE,
     CANCELLED,
     Attendee,
@@ -53,8 +53,9 @@ from chalicelib.domain import (
     registration_days,
     utc_iso,
 )
-from chalicelib.errors import (
-    HadirError,
+from chalicelib.core.errors import (
+    Code,
+    Refusal,
     attendee_not_found,
     badge_not_found,
     badge_revoked,
@@ -62,7 +63,7 @@ from chalicelib.errors import (
     temporarily_unavailable,
     validation_error,
 )
-from chalicelib.models import (
+from chalicelib.core.models import (
     AttendeeQuery,
     CheckinRequest,
     Event,
@@ -72,7 +73,7 @@ from chalicelib.models import (
     WalkIn,
     is_event_id,
 )
-from chalicelib.search import (
+from chalicelib.core.search import (
     MIN_LOOKUP,
     first_match,
     lookup_word,
@@ -102,9 +103,13 @@ RETRIED = (Conflict, Unavailable)
 
 @dataclass(frozen=True)
 class Answer:
-    """An HTTP status and body decided by a service (check-ins store theirs)."""
+    """What a use case decided, and the body to answer with (check-ins store theirs).
 
-    status: int
+    `outcome` is a result ("checked_in", "already_checked_in", "registered",
+    "undone") or a refusal's code; the edge maps it to a status.
+    """
+
+    outcome: str
     body: dict
 
 
@@ -147,7 +152,7 @@ class _Scan:
             result=result,
             error_code=error_code,
             attendee_id=attendee.id if attendee else None,
-            status=answer.status,
+            outcome=answer.outcome,
             body=answer.body,
         )
 
@@ -167,7 +172,7 @@ def _parse_date(text: str) -> date:
 
 
 def _card(event: Event, attendee: Attendee, code: str, reprint: int):
-    from chalicelib.printing import BadgeCard
+    from chalicelib.documents.printing import BadgeCard
 
     return BadgeCard(
         name=attendee.name,
@@ -180,7 +185,7 @@ def _card(event: Event, attendee: Attendee, code: str, reprint: int):
     )
 
 
-def _busy() -> HadirError:
+def _busy() -> Refusal:
     return temporarily_unavailable()
 
 
@@ -293,7 +298,7 @@ class Hadir:
         if walk_in.check_in:
             replay = self.store.get_scan(event_id, walk_in.scan_id)
             if replay is not None:
-                return Answer(replay.status, replay.body)
+                return Answer(replay.outcome, replay.body)
         attendee_id = self._attendee_id(event_id, idempotency_key)
         for _ in self._backoff.attempts():
             try:
@@ -311,7 +316,7 @@ class Hadir:
                 entry = scan.entry(
                     record.event,
                     attendee,
-                    Answer(201, body),
+                    Answer("registered", body),
                     result=None if refused else "checked_in",
                     error_code=refused,
                 )
@@ -334,7 +339,7 @@ class Hadir:
                 attendee = self._find_attendee(attendee_id)
                 body = presenters.registration_json(attendee, self._code(attendee))
                 body["checkin"] = None
-            return Answer(201, body)
+            return Answer("registered", body)
         raise _busy()
 
     def _walk_in_checkin(
@@ -354,8 +359,8 @@ class Hadir:
         )
         try:
             decision = decide_checkin(CheckinContext(record.event, attendee, None, now))
-        except HadirError as refusal:
-            return scan, None, None, refusal.body(), refusal.code
+        except Refusal as refusal:
+            return scan, None, None, refusal.body(), refusal.code.value
         checkin = scan.checkin(record.event, decision.day)
         attendee.checkins[decision.day.date] = checkin
         counted = breakdown(record.event, attendee, decision.day, checkin)
@@ -444,7 +449,7 @@ class Hadir:
                 if record is None:
                     raise event_not_found()
                 if replay is not None:
-                    return Answer(replay.status, replay.body)
+                    return Answer(replay.outcome, replay.body)
                 return self._decide_and_record(record, attendee, presented_serial, scan)
             except RETRIED:
                 # The event changed under us, or DynamoDB did not answer (the
@@ -465,10 +470,10 @@ class Hadir:
             context = CheckinContext(event, attendee, presented_serial, scan.scanned_at)
             try:
                 decision = decide_checkin(context)
-            except HadirError as refusal:
-                answer = Answer(refusal.status, refusal.body())
+            except Refusal as refusal:
+                answer = Answer(refusal.code.value, refusal.body())
                 return self._log_unchanged(
-                    scan.entry(event, attendee, answer, error_code=refusal.code)
+                    scan.entry(event, attendee, answer, error_code=refusal.code.value)
                 )
             if decision.existing is not None:
                 result = "already_checked_in"
@@ -476,11 +481,11 @@ class Hadir:
                     event, attendee, decision.day, decision.existing, result
                 )
                 return self._log_unchanged(
-                    scan.entry(event, attendee, Answer(200, body), result=result)
+                    scan.entry(event, attendee, Answer(result, body), result=result)
                 )
             checkin = scan.checkin(event, decision.day)
             body = presenters.checkin_json(event, attendee, decision.day, checkin, "checked_in")
-            answer = Answer(201, body)
+            answer = Answer("checked_in", body)
             try:
                 self.store.check_in(
                     record,
@@ -507,13 +512,13 @@ class Hadir:
             self.store.log_scan(entry)
         except ScanReplayed:
             return self._replayed(entry.event_id, entry.scan_id)
-        return Answer(entry.status, entry.body)
+        return Answer(entry.outcome, entry.body)
 
     def _replayed(self, event_id: str, scan_id: str) -> Answer:
         stored = self.store.get_scan(event_id, scan_id)
         if stored is None:  # pragma: no cover - the record that won cannot vanish
             raise _busy()
-        return Answer(stored.status, stored.body)
+        return Answer(stored.outcome, stored.body)
 
     # desk work ---------------------------------------------------------------
 
@@ -640,7 +645,7 @@ class Hadir:
                 result="undone",
                 error_code=None,
                 attendee_id=attendee.id,
-                status=200,
+                outcome="undone",
                 body=body,
             )
             try:
@@ -660,12 +665,12 @@ class Hadir:
         return {"scans": [presenters.scan_json(entry) for entry in entries], "next": cursor}
 
     # printing ----------------------------------------------------------------
-    # chalicelib.printing (fpdf2, Pillow, fontTools) is imported here, in the
+    # chalicelib.documents.printing (fpdf2, Pillow, fontTools) is imported here, in the
     # printing calls only: the door's cold starts never load it.
 
     def badge_pdf(self, code: str) -> bytes:
         """One printable badge, for its holder: not recorded as a print."""
-        from chalicelib import printing
+        from chalicelib.documents import printing
 
         attendee, code = self.badge_holder(code)
         event = self.get_event(attendee.event_id)
@@ -677,7 +682,7 @@ class Hadir:
         Each badge on the sheet is recorded as printed; one printed before
         says it is a reprint.
         """
-        from chalicelib import printing
+        from chalicelib.documents import printing
 
         event = self.get_event(event_id)
         if attendee_ids:
@@ -688,9 +693,8 @@ class Hadir:
         cards = [_card(event, a, self._code(a), reprint=len(a.prints)) for a in attendees]
         pdf = printing.badge_sheet_pdf(cards, layout)
         if len(pdf) > MAX_PDF_BYTES:
-            raise HadirError(
-                413,
-                "sheet_too_large",
+            raise Refusal(
+                Code.SHEET_TOO_LARGE,
                 "This sheet is too large to send at once; print it in parts with attendee_id.",
             )
         try:
@@ -714,12 +718,12 @@ class Hadir:
 
     def sign_in_sheet(self, event_id: str, on: date) -> bytes:
         """The paper daftar hadir of one event day: everyone expected, alphabetically."""
-        from chalicelib import printing
+        from chalicelib.documents import printing
 
         event = self.get_event(event_id)
         day = event.day_on(on)
         if day is None:
-            raise HadirError(409, "not_an_event_day", f"{on} is not a day of this event.")
+            raise Refusal(Code.NOT_AN_EVENT_DAY, f"{on} is not a day of this event.")
         expected = [
             attendee
             for attendee in self.store.all_attendees(event_id)
@@ -766,12 +770,12 @@ class Hadir:
         return presenters.attendance_csv(event, attendees)
 
     def arrivals_svg(self, event_id: str, on: date) -> str:
-        from chalicelib.charts import arrivals_chart
+        from chalicelib.documents.charts import arrivals_chart
 
         record = self._event_record(event_id)
         day = record.event.day_on(on)
         if day is None:
-            raise HadirError(409, "not_an_event_day", f"{on} is not a day of this event.")
+            raise Refusal(Code.NOT_AN_EVENT_DAY, f"{on} is not a day of this event.")
         counts = presenters.arrival_counts(record, day)
         title = f"Arrivals, day {day.number} ({presenters.date_range([day.date])})"
         return arrivals_chart(title, counts)
@@ -806,6 +810,4 @@ class Hadir:
         if not re.fullmatch(DESK_TOKEN_ID_PATTERN, token_id) or not self.store.revoke_desk_token(
             event_id, token_id, utc_iso(self.clock.now())
         ):
-            raise HadirError(
-                404, "desk_token_not_found", "This event has no desk token with that id."
-            )
+            raise Refusal(Code.DESK_TOKEN_NOT_FOUND, "This event has no desk token with that id.")

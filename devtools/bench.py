@@ -70,8 +70,8 @@ class Moto:
         from moto import mock_aws
 
         import app
-        from chalicelib.auth import hash_token
-        from chalicelib.clock import FixedClock
+        from chalicelib.core.auth import hash_token
+        from chalicelib.core.clock import FixedClock
         from chalicelib.seed import WORKSHOP_ID, seed_events
         from chalicelib.services import Hadir
         from chalicelib.store import Store, create_table
@@ -282,7 +282,7 @@ loaded = set(sys.modules)
 heavy = sorted(
     m for m in loaded
     if m.split('.')[0] in {'qrcode', 'png', 'PIL', 'fpdf', 'fontTools', 'moto'}
-    or m in {'chalicelib.printing', 'chalicelib.charts', 'chalicelib.qr'}
+    or m.startswith('chalicelib.documents.')
 )
 print(elapsed, len(loaded), ','.join(heavy) or '-')
 """
@@ -412,8 +412,8 @@ def bundle() -> None:
 
 
 def printing() -> None:
-    from chalicelib.badges import issue_code, new_attendee_id
-    from chalicelib.printing import BadgeCard, badge_sheet_pdf
+    from chalicelib.core.badges import issue_code, new_attendee_id
+    from chalicelib.documents.printing import BadgeCard, badge_sheet_pdf
 
     cards = [
         BadgeCard(

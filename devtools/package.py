@@ -43,7 +43,7 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 # libstdc++ of GCC 7 (GLIBCXX_3.4.24, CXXABI_1.3.11).
 RUNTIME_SYMBOL_VERSIONS = {"GLIBC": (2, 26), "GLIBCXX": (3, 4, 24), "CXXABI": (1, 3, 11)}
 
-# What chalicelib/store.py asks of DynamoDB, as IAM actions. Transactions need
+# What chalicelib/store/ asks of DynamoDB, as IAM actions. Transactions need
 # the action of each item they hold (Put, Update, Delete); there is no
 # TransactWriteItems action. tests/test_package.py derives the same set from
 # store.py's own calls, so the two cannot drift apart.

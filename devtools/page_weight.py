@@ -13,7 +13,7 @@ import gzip
 import re
 from pathlib import Path
 
-from chalicelib.pages import ASSET_DIRS, PAGES, WEB, page_html
+from chalicelib.api.pages import ASSET_DIRS, PAGES, WEB, page_html
 
 LINKED = re.compile(r'(?:href|src)="\.\./assets/([^"]+)"')
 IMPORTED = re.compile(r'(?:from\s+|import\s*\(\s*)"\./([^"]+)"')

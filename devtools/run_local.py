@@ -65,8 +65,8 @@ def _seed(endpoint: str, clock_start: datetime | None) -> list[str]:
 def main() -> int:
     os.environ.update(_fake_aws_environment())
     sys.path.insert(0, str(ROOT))
-    from chalicelib.auth import hash_token
     from chalicelib.config import parse_instant
+    from chalicelib.core.auth import hash_token
     from devtools.local_dynamodb import start_server
 
     port = int(os.environ.get("PORT", "8000"))

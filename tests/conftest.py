@@ -21,8 +21,8 @@ os.environ.update(
 )
 
 import app as app_module
-from chalicelib.auth import hash_token
-from chalicelib.clock import FixedClock
+from chalicelib.core.auth import hash_token
+from chalicelib.core.clock import FixedClock
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.services import Hadir
 from chalicelib.store import Store, create_table

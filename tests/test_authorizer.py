@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import app as app_module
-from chalicelib.auth import Staff
+from chalicelib.core.auth import Staff
 
 ARN = "arn:aws:execute-api:ap-southeast-3:123456789012:abcdef/api/{method}/{path}"
 

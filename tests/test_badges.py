@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from chalicelib.badges import (
+from chalicelib.core.badges import (
     CODE_LENGTH,
     MAX_SERIAL,
     BadgeRef,

@@ -12,9 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from chalicelib.auth import DESK, Staff, hash_token
-from chalicelib.errors import HadirError
-from chalicelib.models import CheckinRequest, Event, Registration
+from chalicelib.api.errors import outcome_status
+from chalicelib.core.auth import DESK, Staff, hash_token
+from chalicelib.core.errors import Refusal
+from chalicelib.core.models import CheckinRequest, Event, Registration
 from chalicelib.seed import WORKSHOP_ID
 from chalicelib.services import Hadir
 from chalicelib.store import Store
@@ -29,14 +30,14 @@ def container(clock) -> Hadir:
 
 
 def all_at_once(count: int, work) -> list:
-    """Run work(index) on `count` threads released together; results or HadirErrors."""
+    """Run work(index) on `count` threads released together; results or Refusals."""
     barrier = threading.Barrier(count)
 
     def run(index):
         barrier.wait()
         try:
             return work(index)
-        except HadirError as error:
+        except Refusal as error:
             return error
 
     with ThreadPoolExecutor(max_workers=count) as pool:
@@ -64,9 +65,9 @@ def test_24_desks_scanning_one_badge_make_one_checkin(hadir, clock, dynamodb):
 
     answers = all_at_once(24, scan)
 
-    statuses = sorted(answer.status for answer in answers)
+    statuses = sorted(outcome_status(answer.outcome) for answer in answers)
     assert statuses == [200] * 23 + [201]
-    [winner] = [answer for answer in answers if answer.status == 201]
+    [winner] = [answer for answer in answers if outcome_status(answer.outcome) == 201]
     for answer in answers:
         # Everyone is told the same first check-in: its time and its desk.
         assert answer.body["checked_in_at"] == winner.body["checked_in_at"]
@@ -86,7 +87,7 @@ def test_one_scan_id_sent_by_many_threads_is_answered_once(hadir, clock, dynamod
         12, lambda index: containers[index].check_in(WORKSHOP_ID, request, DESK_A)
     )
 
-    assert {answer.status for answer in answers} == {201}
+    assert {outcome_status(answer.outcome) for answer in answers} == {201}
     assert len({str(answer.body) for answer in answers}) == 1
     assert hadir.attendance(WORKSHOP_ID)["days"][0]["checked_in"] == 1
 
@@ -101,7 +102,7 @@ def test_20_registrations_for_5_places_admit_exactly_5(hadir, clock, dynamodb):
     answers = all_at_once(20, lambda index: containers[index].register("small", person(index)))
 
     admitted = [answer for answer in answers if isinstance(answer, dict)]
-    refused = [answer for answer in answers if isinstance(answer, HadirError)]
+    refused = [answer for answer in answers if isinstance(answer, Refusal)]
     assert len(admitted) == 5
     assert {error.code for error in refused} == {"event_full"}
     attendance = hadir.attendance("small")
@@ -120,7 +121,7 @@ def test_one_email_registering_twice_at_once_is_registered_once(hadir, clock, dy
     answers = all_at_once(10, register)
 
     assert sum(isinstance(answer, dict) for answer in answers) == 1
-    assert {answer.code for answer in answers if isinstance(answer, HadirError)} == {
+    assert {answer.code for answer in answers if isinstance(answer, Refusal)} == {
         "already_registered"
     }
     assert hadir.attendance(WORKSHOP_ID)["registered"] == 1
@@ -145,7 +146,7 @@ def test_counts_stay_exact_when_many_people_check_in_at_once(hadir, clock, dynam
 
     answers = all_at_once(16, scan)
 
-    assert {answer.status for answer in answers} == {201}
+    assert {outcome_status(answer.outcome) for answer in answers} == {201}
     attendance = hadir.attendance(WORKSHOP_ID)
     today = attendance["days"][1 if day_two else 0]
     assert today["checked_in"] == 16

@@ -15,7 +15,6 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
-from chalicelib.auth import hash_token
 from chalicelib.config import (
     REHEARSAL_AIDS,
     ConfigurationError,
@@ -23,6 +22,7 @@ from chalicelib.config import (
     load_settings,
     parse_cors_origins,
 )
+from chalicelib.core.auth import hash_token
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.store import Store, create_table
 from tests.conftest import BADGE_SECRET, ORGANISER_TOKEN, WORKSHOP_MORNING

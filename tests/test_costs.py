@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from chalicelib.auth import DESK, Staff
-from chalicelib.models import CheckinRequest, Registration
+from chalicelib.core.auth import DESK, Staff
+from chalicelib.core.models import CheckinRequest, Registration
 from chalicelib.seed import WORKSHOP_ID
 
 DESK_A = Staff(role=DESK, event_id=WORKSHOP_ID, token_id="desk-a", label="Desk A")
@@ -40,24 +40,24 @@ def test_a_checkin_takes_two_requests_and_a_replay_one(hadir, requests_made):
 
     requests_made.clear()
     answer = hadir.check_in(WORKSHOP_ID, CheckinRequest(code=code, scan_id="cost-0001"), DESK_A)
-    assert answer.status == 201
+    assert answer.outcome == "checked_in"
     assert requests_made == Counter(BatchGetItem=1, TransactWriteItems=1)
 
     requests_made.clear()
     answer = hadir.check_in(WORKSHOP_ID, CheckinRequest(code=code, scan_id="cost-0002"), DESK_A)
-    assert answer.status == 200
+    assert answer.outcome == "already_checked_in"
     assert requests_made == Counter(BatchGetItem=1, PutItem=1)
 
     requests_made.clear()
     answer = hadir.check_in(WORKSHOP_ID, CheckinRequest(code=code, scan_id="cost-0001"), DESK_A)
-    assert answer.status == 201
+    assert answer.outcome == "checked_in"
     assert requests_made == Counter(BatchGetItem=1)
 
 
 def test_a_refused_scan_costs_a_read_and_its_log_entry(hadir, requests_made):
     forged = "A" * 40
     answer = hadir.check_in(WORKSHOP_ID, CheckinRequest(code=forged, scan_id="cost-0003"), DESK_A)
-    assert answer.status == 404
+    assert answer.outcome == "badge_not_found"
     assert requests_made == Counter(BatchGetItem=1, PutItem=1)
 
 

@@ -16,8 +16,8 @@ from random import Random
 
 import pytest
 
-from chalicelib.auth import hash_token
-from chalicelib.backoff import Backoff
+from chalicelib.core.auth import hash_token
+from chalicelib.core.backoff import Backoff
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.services import Hadir
 from chalicelib.store import Store

@@ -54,7 +54,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 import app as app_module
-from chalicelib.badges import issue_code
+from chalicelib.core.badges import issue_code
 from chalicelib.store import create_table
 from devtools.local_dynamodb import serialise_moto_dynamodb
 from tests.conftest import TABLE, WORKSHOP_ID, Reply, registration_body

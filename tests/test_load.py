@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.models import GENDERS as MODEL_GENDERS
-from chalicelib.models import ORGANISATION_TYPES as MODEL_ORGANISATION_TYPES
+from chalicelib.core.models import GENDERS as MODEL_GENDERS
+from chalicelib.core.models import ORGANISATION_TYPES as MODEL_ORGANISATION_TYPES
 from tests.localstack import WORKSHOP, Connection, start_stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.load]

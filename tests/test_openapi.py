@@ -12,7 +12,8 @@ import pytest
 from pydantic import BaseModel
 
 import app as app_module
-from chalicelib.models import (
+from chalicelib.api.openapi import openapi_document
+from chalicelib.core.models import (
     AttendeeQuery,
     BadgeSheetQuery,
     CheckinRequest,
@@ -24,7 +25,6 @@ from chalicelib.models import (
     SignInSheetQuery,
     WalkIn,
 )
-from chalicelib.openapi import openapi_document
 from chalicelib.seed import WORKSHOP_ID
 from tests.conftest import registration_body
 
@@ -242,7 +242,7 @@ def test_the_document_is_built_once():
 
 def test_building_the_document_touches_no_aws_client():
     script = (
-        "import sys; from chalicelib.openapi import openapi_document; openapi_document(); "
+        "import sys; from chalicelib.api.openapi import openapi_document; openapi_document(); "
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')); "
         "assert not loaded, loaded"
     )
@@ -298,7 +298,7 @@ def test_path_parameters_are_declared_as_strings(document):
     ],
 )
 def test_path_parameter_patterns_are_the_ones_the_app_checks(api, organiser, name, ours, not_ours):
-    from chalicelib.openapi import PATH_SCHEMAS
+    from chalicelib.api.openapi import PATH_SCHEMAS
 
     pattern = PATH_SCHEMAS[name]["pattern"]
     assert re.fullmatch(pattern, ours) and not re.fullmatch(pattern, not_ours)

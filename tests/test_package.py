@@ -157,7 +157,7 @@ _TRANSACTION_ITEMS = {
 
 
 def actions_store_uses() -> set[str]:
-    """Every DynamoDB action chalicelib/store.py can make at run time, read from its source."""
+    """Every DynamoDB action chalicelib/store/ can make at run time, read from its source."""
     tree = ast.parse((ROOT / "chalicelib" / "store.py").read_text())
     used = set()
     for function in ast.walk(tree):
@@ -370,10 +370,10 @@ os.environ.update(
 import boto3
 from moto import mock_aws
 import app
-from chalicelib.auth import hash_token
-from chalicelib.clock import SystemClock
-from chalicelib.models import Registration
-from chalicelib.qr import qr_png
+from chalicelib.core.auth import hash_token
+from chalicelib.core.clock import SystemClock
+from chalicelib.core.models import Registration
+from chalicelib.documents.qr import qr_png
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.services import Hadir
 from chalicelib.store import Store, create_table

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from chalicelib.pages import ASSET_DIRS, PAGES, WEB, page_html
+from chalicelib.api.pages import ASSET_DIRS, PAGES, WEB, page_html
 from devtools.fetch_vendor import PACKAGES
 from devtools.page_weight import page_files, weight
 from tests.conftest import WORKSHOP_ID

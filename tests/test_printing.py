@@ -18,7 +18,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from chalicelib import printing
+from chalicelib.documents import printing
 from tests.conftest import WORKSHOP_ID
 from tests.test_http_contract import (
     DAY1,

@@ -13,7 +13,7 @@ import png
 import pytest
 import zxingcpp
 
-from chalicelib.qr import qr_png
+from chalicelib.documents.qr import qr_png
 from tests.conftest import WORKSHOP_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +69,8 @@ PROBE = textwrap.dedent(
     from moto import mock_aws
     from chalice.test import Client
     import app
-    from chalicelib.auth import hash_token
-    from chalicelib.clock import FixedClock
+    from chalicelib.core.auth import hash_token
+    from chalicelib.core.clock import FixedClock
     from chalicelib.seed import seed_events
     from chalicelib.services import Hadir
     from chalicelib.store import Store, create_table
@@ -128,7 +128,11 @@ def test_checking_in_never_loads_image_or_pdf_code():
     heavy = ("qrcode", "png", "PIL", "fpdf", "fontTools")
     loaded_by_checkin = {name.split(".")[0] for name in report["all_after_checkin"]}
     assert not loaded_by_checkin & set(heavy), report["checkin_imported"]
-    for module in ("chalicelib.printing", "chalicelib.charts", "chalicelib.qr"):
+    for module in (
+        "chalicelib.documents.printing",
+        "chalicelib.documents.charts",
+        "chalicelib.documents.qr",
+    ):
         assert module not in report["all_after_checkin"], module
     # The probe did draw afterwards. (qrcode itself imports Pillow whenever it
     # is installed, as it is for the PDFs; the PNG is still written by PyPNG.)

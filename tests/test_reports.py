@@ -14,8 +14,8 @@ from collections import Counter
 
 import pytest
 
-from chalicelib.auth import DESK, Staff
-from chalicelib.models import ORGANISATION_TYPES, CheckinRequest, Registration
+from chalicelib.core.auth import DESK, Staff
+from chalicelib.core.models import ORGANISATION_TYPES, CheckinRequest, Registration
 from chalicelib.seed import WORKSHOP_ID
 from tests.conftest import registration_body
 from tests.test_desk_races import seed_directly

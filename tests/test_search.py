@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.search import (
+from chalicelib.core.search import (
     MAX_INDEXED_WORDS,
     first_match,
     lookup_word,

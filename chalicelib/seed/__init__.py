@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.models import Event
+from chalicelib.core.models import Event
 
 SEED_DIR = Path(__file__).parent
 WORKSHOP_ID = "socmed-conservation-2016"

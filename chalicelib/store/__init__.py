@@ -36,9 +36,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
-from chalicelib.backoff import Backoff
-from chalicelib.badges import MAX_SERIAL
-from chalicelib.domain import (
+from chalicelib.core.backoff import Backoff
+from chalicelib.core.badges import MAX_SERIAL
+from chalicelib.core.domain import (
     ACTIVE,
     CANCELLED,
     Attendee,
@@ -48,9 +48,15 @@ from chalicelib.domain import (
     CheckinDecision,
     UndoDecision,
 )
-from chalicelib.errors import HadirError, event_not_found, temporarily_unavailable, validation_error
-from chalicelib.models import Event, normalise_email
-from chalicelib.search import SearchTerms, sort_key
+from chalicelib.core.errors import (
+    Code,
+    Refusal,
+    event_not_found,
+    temporarily_unavailable,
+    validation_error,
+)
+from chalicelib.core.models import Event, normalise_email
+from chalicelib.core.search import SearchTerms, sort_key
 
 # The table's key schema and index, used by the local bootstrap, the tests and
 # the deployment template alike.
@@ -272,7 +278,7 @@ class EventRecord:
 
 @dataclass(frozen=True)
 class ScanRecord:
-    status: int
+    outcome: str
     body: dict
 
 
@@ -305,7 +311,7 @@ class ScanEntry:
     result: str | None
     error_code: str | None
     attendee_id: str | None
-    status: int
+    outcome: str  # a result or a refusal's code: what the edge answers with
     body: dict
 
     def item(self) -> dict:
@@ -322,7 +328,7 @@ class ScanEntry:
             "result": self.result,
             "error_code": self.error_code,
             "attendee_id": self.attendee_id,
-            "status": self.status,
+            "outcome": self.outcome,
             # Stored as text: the answer is replayed byte-for-byte in meaning,
             # and DynamoDB maps would turn its numbers into Decimals.
             "response": json.dumps(self.body, separators=(",", ":")),
@@ -342,7 +348,7 @@ class Conflict(Exception):
     """A transaction lost a race or met a stale read; the caller re-reads."""
 
 
-class Unavailable(HadirError):
+class Unavailable(Refusal):
     """DynamoDB throttled, failed or did not answer in time: 503 if it reaches a client.
 
     After a write this means "unknown", not "not written": the write may have
@@ -353,7 +359,7 @@ class Unavailable(HadirError):
 
     def __init__(self) -> None:
         error = temporarily_unavailable()
-        super().__init__(error.status, error.code, error.message, headers=error.headers)
+        super().__init__(error.code, error.message)
 
 
 class AlreadyWritten(Exception):
@@ -489,7 +495,7 @@ class Store:
         check-in was decided (the attendee already carries it), counts it. A
         `desk` registration may be made after public registration has closed.
 
-        Raises HadirError for already_registered, event_full, registration_closed
+        Raises Refusal for already_registered, event_full, registration_closed
         and event_not_found; ScanReplayed if the walk-in's scan_id was used;
         Conflict when the event changed since `record` was read.
         """
@@ -531,15 +537,14 @@ class Store:
                     # This very registration, sent again after an answer that
                     # never came back (or with the same Idempotency-Key).
                     raise AlreadyWritten() from None
-                raise HadirError(
-                    409, "already_registered", "This email address is already registered."
+                raise Refusal(
+                    Code.ALREADY_REGISTERED, "This email address is already registered."
                 ) from None
             if _failed(attendee_reason):
                 # The id is taken by another registration: only an
                 # Idempotency-Key sent again with a different email does that.
-                raise HadirError(
-                    422,
-                    "idempotency_key_reused",
+                raise Refusal(
+                    Code.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used for another registration.",
                 ) from None
             if _failed(event_reason):
@@ -1205,7 +1210,7 @@ def _scan_entry(item: dict) -> ScanEntry:
         result=item.get("result"),
         error_code=item.get("error_code"),
         attendee_id=item.get("attendee_id"),
-        status=int(item["status"]),
+        outcome=item["outcome"],
         body=json.loads(item["response"]),
     )
 
@@ -1214,7 +1219,7 @@ def _scan_record(item: dict | None) -> ScanRecord | None:
     if not item:
         return None
     data = _load(item)
-    return ScanRecord(status=int(data["status"]), body=json.loads(data["response"]))
+    return ScanRecord(outcome=data["outcome"], body=json.loads(data["response"]))
 
 
 def _raise_registration_refusal(record: EventRecord, item: dict | None, desk: bool) -> None:
@@ -1224,8 +1229,8 @@ def _raise_registration_refusal(record: EventRecord, item: dict | None, desk: bo
     if int(current.get("revision", 0)) != record.revision:
         raise Conflict()
     if not desk and not current.get("registration_open", False):
-        raise HadirError(409, "registration_closed", "Registration for this event is closed.")
-    raise HadirError(409, "event_full", "This event is full.")
+        raise Refusal(Code.REGISTRATION_CLOSED, "Registration for this event is closed.")
+    raise Refusal(Code.EVENT_FULL, "This event is full.")
 
 
 def _encode_cursor(key: dict[str, str]) -> str:

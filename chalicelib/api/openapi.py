@@ -17,10 +17,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.auth import DESK_TOKEN_ID_PATTERN
-from chalicelib.badges import ATTENDEE_ID_PATTERN
-from chalicelib.domain import NOT_GIVEN
-from chalicelib.models import (
+from chalicelib.core.auth import DESK_TOKEN_ID_PATTERN
+from chalicelib.core.badges import ATTENDEE_ID_PATTERN
+from chalicelib.core.domain import NOT_GIVEN
+from chalicelib.core.models import (
     EVENT_ID_PATTERN,
     GENDERS,
     ORGANISATION_TYPES,

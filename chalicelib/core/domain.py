@@ -11,15 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib.badges import MAX_SERIAL
-from chalicelib.errors import (
-    HadirError,
+from chalicelib.core.badges import MAX_SERIAL
+from chalicelib.core.errors import (
+    Code,
+    Refusal,
     already_checked_in_somewhere,
     attendee_not_found,
     badge_not_found,
     badge_revoked,
 )
-from chalicelib.models import Event, EventDay
+from chalicelib.core.models import Event, EventDay
 
 ACTIVE = "active"
 CANCELLED = "cancelled"
@@ -122,9 +123,8 @@ def utc_iso(instant: datetime) -> str:
 
 def check_scan_time(scanned_at: datetime, now: datetime) -> None:
     if scanned_at - now > MAX_SCAN_CLOCK_SKEW:
-        raise HadirError(
-            422,
-            "validation_error",
+        raise Refusal(
+            Code.VALIDATION_ERROR,
             "The scan time is in the future.",
             fields=[{"field": "scanned_at", "message": "is more than 2 minutes in the future"}],
         )
@@ -140,7 +140,7 @@ def _attendee_exists(ctx: CheckinContext) -> None:
 
 def _same_event(ctx: CheckinContext) -> None:
     if ctx.attendee.event_id != ctx.event.id:
-        raise HadirError(409, "wrong_event", "This badge belongs to another event.")
+        raise Refusal(Code.WRONG_EVENT, "This badge belongs to another event.")
 
 
 def _badge_current(ctx: CheckinContext) -> None:
@@ -154,16 +154,15 @@ def _event_day(ctx: CheckinContext) -> EventDay:
     on = local_date(ctx.event, ctx.scanned_at)
     day = ctx.event.day_on(on)
     if day is None:
-        raise HadirError(409, "not_an_event_day", f"{on.isoformat()} is not a day of this event.")
+        raise Refusal(Code.NOT_AN_EVENT_DAY, f"{on.isoformat()} is not a day of this event.")
     return day
 
 
 def _within_checkin_hours(ctx: CheckinContext, day: EventDay) -> None:
     local = ctx.scanned_at.astimezone(ctx.event.zone).time()
     if not day.checkin_opens <= local <= day.checkin_closes:
-        raise HadirError(
-            409,
-            "outside_checkin_hours",
+        raise Refusal(
+            Code.OUTSIDE_CHECKIN_HOURS,
             f"Check-in on {day.date.isoformat()} is open from "
             f"{day.checkin_opens:%H:%M} to {day.checkin_closes:%H:%M} ({ctx.event.timezone}).",
         )
@@ -171,9 +170,8 @@ def _within_checkin_hours(ctx: CheckinContext, day: EventDay) -> None:
 
 def _registered_for(ctx: CheckinContext, day: EventDay) -> None:
     if day.date not in ctx.attendee.days:
-        raise HadirError(
-            409,
-            "not_registered_for_day",
+        raise Refusal(
+            Code.NOT_REGISTERED_FOR_DAY,
             f"This attendee is not registered for {day.date.isoformat()}.",
         )
 
@@ -192,7 +190,7 @@ DAY_CHECKS: tuple[Callable[[CheckinContext, EventDay], None], ...] = (
 
 
 def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
-    """Raises HadirError with the first check that refuses; else the decision."""
+    """Raises Refusal with the first check that refuses; else the decision."""
     for check in ATTENDEE_CHECKS:
         check(ctx)
     day = _event_day(ctx)
@@ -269,7 +267,7 @@ def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecisi
     day = event.day_on(on)
     checkin = attendee.checkins.get(on)
     if day is None or checkin is None:
-        raise HadirError(404, "checkin_not_found", "This attendee has no check-in on that date.")
+        raise Refusal(Code.CHECKIN_NOT_FOUND, "This attendee has no check-in on that date.")
     attended = len(attendee.checkins)
     return UndoDecision(
         day=day,
@@ -296,15 +294,15 @@ def check_has_badge(event: Event, attendee: Attendee | None) -> None:
     if attendee is None or attendee.event_id != event.id:
         raise attendee_not_found()
     if not attendee.is_active:
-        raise HadirError(
-            409, "registration_cancelled", "This registration is cancelled; it has no badge."
+        raise Refusal(
+            Code.REGISTRATION_CANCELLED, "This registration is cancelled; it has no badge."
         )
 
 
 def check_reissuable(event: Event, attendee: Attendee | None) -> None:
     check_has_badge(event, attendee)
     if attendee.badge_serial >= MAX_SERIAL:
-        raise HadirError(409, "too_many_reissues", "This badge cannot be reissued again.")
+        raise Refusal(Code.TOO_MANY_REISSUES, "This badge cannot be reissued again.")
 
 
 # --- registration -----------------------------------------------------------
@@ -317,16 +315,14 @@ def registration_days(event: Event, requested: list[date] | None) -> list[date]:
     wanted = sorted(set(requested))
     unknown = [day for day in wanted if event.day_on(day) is None]
     if unknown:
-        raise HadirError(
-            422,
-            "validation_error",
+        raise Refusal(
+            Code.VALIDATION_ERROR,
             "Some requested days are not days of this event.",
             fields=[{"field": "days", "message": "must be dates of this event"}],
         )
     if not wanted:
-        raise HadirError(
-            422,
-            "validation_error",
+        raise Refusal(
+            Code.VALIDATION_ERROR,
             "Register for at least one day.",
             fields=[{"field": "days", "message": "must name at least one day"}],
         )

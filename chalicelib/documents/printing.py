@@ -17,9 +17,9 @@ import qrcode
 import qrcode.constants
 from fpdf import FPDF
 
-from chalicelib.presenters import date_range
+from chalicelib.core.presenters import date_range
 
-FONTS = Path(__file__).parent / "fonts"
+FONTS = Path(__file__).parent.parent / "fonts"
 FONT = "DejaVu"
 
 A6 = (105.0, 148.0)

@@ -6,8 +6,8 @@ import csv
 import io
 from datetime import date, datetime
 
-from chalicelib.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
-from chalicelib.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
+from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
+from chalicelib.core.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
 from chalicelib.store import EventRecord, ScanEntry
 
 MONTHS = [

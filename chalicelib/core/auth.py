@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.errors import forbidden, temporarily_unavailable, unauthorized
+from chalicelib.core.errors import forbidden, temporarily_unavailable, unauthorized
 
 ORGANISER = "organiser"
 DESK = "desk"

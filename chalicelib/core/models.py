@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from chalicelib.errors import HadirError, validation_error
+from chalicelib.core.errors import Code, Refusal, validation_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -362,13 +362,13 @@ def parse_body(model: type[M], raw: bytes | str | None) -> M:
     nesting depth, so a hostile document is a 400, never a crash.
     """
     if not raw:
-        raise HadirError(400, "invalid_json", "The request body must be a JSON document.")
+        raise Refusal(Code.INVALID_JSON, "The request body must be a JSON document.")
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as error:
         problems = error.errors(include_input=False, include_url=False)
         if any(problem["type"] == "json_invalid" for problem in problems):
-            raise HadirError(400, "invalid_json", "The request body is not valid JSON.") from None
+            raise Refusal(Code.INVALID_JSON, "The request body is not valid JSON.") from None
         if any(problem["type"] == "model_type" and not problem["loc"] for problem in problems):
             raise validation_error(
                 [{"field": "body", "message": "must be a JSON object"}]

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 from string import Template
 
-from chalicelib.errors import HadirError
+from chalicelib.core.errors import Code, Refusal
 
-WEB = Path(__file__).resolve().parent / "web"
+WEB = Path(__file__).resolve().parent.parent / "web"
 PAGES = ("register", "desk", "kiosk", "dashboard")
 # Every page is one shell (web/page.html) naming its script, <page>.js, and its
 # own style sheet after hadir.css; the kiosk is dressed as the desk.
@@ -61,8 +61,8 @@ SECURITY_HEADERS = {
 }
 
 
-def not_found() -> HadirError:
-    return HadirError(404, "not_found", "There is nothing at this address.")
+def not_found() -> Refusal:
+    return Refusal(Code.NOT_FOUND, "There is nothing at this address.")
 
 
 def _etag(text: str) -> str:
