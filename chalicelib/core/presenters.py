@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
 from chalicelib.core.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
-from chalicelib.store import EventRecord, ScanEntry
+from chalicelib.core.records import EventRecord, ScanEntry
 
 MONTHS = [
     "January",

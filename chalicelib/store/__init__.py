@@ -28,7 +28,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -56,6 +56,16 @@ from chalicelib.core.errors import (
     validation_error,
 )
 from chalicelib.core.models import Event, normalise_email
+from chalicelib.core.records import (
+    DeskTokenRecord,
+    EventRecord,
+    ScanEntry,
+    ScanRecord,
+    StaffToken,
+    WordHit,
+    checkin_counts,
+    registered_on,
+)
 from chalicelib.core.search import SearchTerms, sort_key
 
 # The table's key schema and index, used by the local bootstrap, the tests and
@@ -123,42 +133,6 @@ def _desk_token_key(event_id: str, token_id: str) -> dict:
 
 def _token_lookup_key(token_hash: str) -> dict:
     return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
-
-
-def _registered_on(day: date) -> str:
-    return f"registered@{day.isoformat()}"
-
-
-def _checked_in_on(day: date) -> str:
-    return f"checked_in@{day.isoformat()}"
-
-
-# A day's report buckets, kept on the event item beside the other counters,
-# so that the report reads one item whatever the size of the event.
-_BUCKETS = ("gender", "organisation_type", "desk", "slot")
-
-
-def _bucket(kind: str, day: date, name: str) -> str:
-    return f"{kind}@{day.isoformat()}@{name}"
-
-
-def _walk_ins_on(day: date) -> str:
-    return f"walk_ins@{day.isoformat()}"
-
-
-def _checkin_counts(
-    day: date, effects: CheckinDecision | UndoDecision, counted: Breakdown, sign: int
-) -> dict[str, int]:
-    """The counters one check-in moves (sign 1) or its undoing moves back (-1)."""
-    counts = {_checked_in_on(day): sign}
-    counts.update({_bucket(kind, day, getattr(counted, kind)): sign for kind in _BUCKETS})
-    if counted.walk_in:
-        counts[_walk_ins_on(day)] = sign
-    if effects.first_day_attended:
-        counts["attended_any"] = sign
-    if effects.completes_every_day:
-        counts["attended_all_days"] = sign
-    return counts
 
 
 # --- (de)serialising --------------------------------------------------------
@@ -248,102 +222,6 @@ def _checkin_item(checkin: Checkin) -> dict:
 # --- records the store returns ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    event: Event
-    revision: int
-    counters: dict[str, int]
-
-    def registered(self) -> int:
-        return self.counters.get("registered", 0)
-
-    def registered_on(self, day: date) -> int:
-        return self.counters.get(_registered_on(day), 0)
-
-    def checked_in_on(self, day: date) -> int:
-        return self.counters.get(_checked_in_on(day), 0)
-
-    def walk_ins_on(self, day: date) -> int:
-        return self.counters.get(_walk_ins_on(day), 0)
-
-    def buckets(self, kind: str, day: date) -> dict[str, int]:
-        """A day's counts by gender, organisation_type, desk or slot; zeros left out."""
-        prefix = _bucket(kind, day, "")
-        return {
-            key[len(prefix) :]: count
-            for key, count in self.counters.items()
-            if key.startswith(prefix) and count
-        }
-
-
-@dataclass(frozen=True)
-class ScanRecord:
-    outcome: str
-    body: dict
-
-
-@dataclass(frozen=True)
-class StaffToken:
-    token_id: str
-    event_id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class DeskTokenRecord:
-    id: str
-    label: str
-    created_at: str
-    revoked_at: str | None
-
-
-@dataclass(frozen=True)
-class ScanEntry:
-    """One scan attempt, for the scan log and for replaying its answer."""
-
-    event_id: str
-    scan_id: str
-    day: str  # the event-local date of scanned_at
-    received_at: str
-    scanned_at: str
-    desk: str | None
-    desk_token_id: str | None
-    result: str | None
-    error_code: str | None
-    attendee_id: str | None
-    outcome: str  # a result or a refusal's code: what the edge answers with
-    body: dict
-
-    def item(self) -> dict:
-        return {
-            **_scan_key(self.event_id, self.scan_id),
-            "gsi1pk": f"EVENT#{self.event_id}#SCANS",
-            "gsi1sk": f"{self.day}#{self.received_at}#{self.scan_id}",
-            "scan_id": self.scan_id,
-            "day": self.day,
-            "received_at": self.received_at,
-            "scanned_at": self.scanned_at,
-            "desk": self.desk,
-            "desk_token_id": self.desk_token_id,
-            "result": self.result,
-            "error_code": self.error_code,
-            "attendee_id": self.attendee_id,
-            "outcome": self.outcome,
-            # Stored as text: the answer is replayed byte-for-byte in meaning,
-            # and DynamoDB maps would turn its numbers into Decimals.
-            "response": json.dumps(self.body, separators=(",", ":")),
-        }
-
-
-@dataclass(frozen=True)
-class WordHit:
-    """One word-index entry: an attendee found by a word of theirs."""
-
-    attendee_id: str
-    word: str
-    words: list[str]  # all of the attendee's words, to match the other query words
-
-
 class Conflict(Exception):
     """A transaction lost a race or met a stale read; the caller re-reads."""
 
@@ -428,6 +306,28 @@ class _GuardedClient:
             raise
 
 
+def scan_item(entry: ScanEntry) -> dict:
+    """A scan-log entry as its item: the log, and the answer to replay."""
+    return {
+        **_scan_key(entry.event_id, entry.scan_id),
+        "gsi1pk": f"EVENT#{entry.event_id}#SCANS",
+        "gsi1sk": f"{entry.day}#{entry.received_at}#{entry.scan_id}",
+        "scan_id": entry.scan_id,
+        "day": entry.day,
+        "received_at": entry.received_at,
+        "scanned_at": entry.scanned_at,
+        "desk": entry.desk,
+        "desk_token_id": entry.desk_token_id,
+        "result": entry.result,
+        "error_code": entry.error_code,
+        "attendee_id": entry.attendee_id,
+        "outcome": entry.outcome,
+        # Stored as text: the answer is replayed byte-for-byte in meaning,
+        # and DynamoDB maps would turn its numbers into Decimals.
+        "response": json.dumps(entry.body, separators=(",", ":")),
+    }
+
+
 # --- the store --------------------------------------------------------------
 
 
@@ -500,10 +400,10 @@ class Store:
         Conflict when the event changed since `record` was read.
         """
         event_id = record.event.id
-        counts = {"registered": 1, **{_registered_on(day): 1 for day in attendee.days}}
+        counts = {"registered": 1, **{registered_on(day): 1 for day in attendee.days}}
         if walk_in is not None and walk_in[0] is not None:
             decision, _, counted = walk_in
-            counts.update(_checkin_counts(decision.day.date, decision, counted, 1))
+            counts.update(checkin_counts(decision.day.date, decision, counted, 1))
         condition = "(attribute_not_exists(#capacity) OR registered < #capacity)"
         names = {"#capacity": "capacity"}
         values: dict[str, Any] = {}
@@ -634,7 +534,7 @@ class Store:
         the attendee changed, `Conflict` if the event changed.
         """
         day = decision.day.date
-        counts = _checkin_counts(day, decision, counted, 1)
+        counts = checkin_counts(day, decision, counted, 1)
         condition = (
             "attribute_exists(pk) AND #status = :active AND checkin_count = :seen"
             " AND attribute_not_exists(checkins.#date)"
@@ -694,7 +594,7 @@ class Store:
         return _scan_record(response.get("Item"))
 
     def _put_scan_operation(self, scan: ScanEntry) -> dict:
-        return self._put_new(scan.item())
+        return self._put_new(scan_item(scan))
 
     # desk work ---------------------------------------------------------------
 
@@ -860,7 +760,7 @@ class Store:
         Raises StaleAttendee with the fresh state if the attendee changed since
         read (checked in, already cancelled).
         """
-        counts = {"registered": -1, **{_registered_on(day): -1 for day in attendee.days}}
+        counts = {"registered": -1, **{registered_on(day): -1 for day in attendee.days}}
         try:
             self._transact(
                 [
@@ -904,7 +804,7 @@ class Store:
         self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry
     ) -> None:
         """Remove one day's check-in, take it off the counts and log it, together."""
-        counts = _checkin_counts(undo.day.date, undo, undo.breakdown, -1)
+        counts = checkin_counts(undo.day.date, undo, undo.breakdown, -1)
         try:
             self._transact(
                 [
