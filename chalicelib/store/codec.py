@@ -88,14 +88,22 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _record(adapter: TypeAdapter[T], cls: type, data: dict) -> T:
-    """A dataclass from item data; a missing field without a default reads as None."""
+def _filled(cls: type, data: dict) -> dict:
+    """Item data with None for each field of `cls` it lacks that has no default.
+
+    None is never stored, so an absent optional attribute means None.
+    """
     absent = {
         field.name: None
         for field in fields(cls)
         if field.name not in data and field.default is MISSING and field.default_factory is MISSING
     }
-    return adapter.validate_python({**absent, **data})
+    return {**absent, **data}
+
+
+def _record(adapter: TypeAdapter[T], cls: type, data: dict) -> T:
+    """A dataclass from item data; a missing field without a default reads as None."""
+    return adapter.validate_python(_filled(cls, data))
 
 
 # --- attendees -----------------------------------------------------------------
@@ -103,7 +111,15 @@ def _record(adapter: TypeAdapter[T], cls: type, data: dict) -> T:
 
 def attendee_from_item(item: dict) -> Attendee:
     """An attendee from its (loaded) item."""
-    return _ATTENDEE.validate_python({**item, "id": item["attendee_id"]})
+    data = {
+        **item,
+        "id": item["attendee_id"],
+        "checkins": {
+            day: _filled(Checkin, checkin) for day, checkin in item.get("checkins", {}).items()
+        },
+        "reissues": [_filled(BadgeIssue, issue) for issue in item.get("reissues", [])],
+    }
+    return _record(_ATTENDEE, Attendee, data)
 
 
 def attendee_item(attendee: Attendee) -> dict:
