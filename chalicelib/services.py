@@ -213,7 +213,7 @@ class Hadir:
             return Staff(role=NOBODY)
         if is_organiser_token(token, self._organiser_token_hash):
             return Staff(role=ORGANISER, label="Organiser")
-        found = self.store.find_desk_token(hash_token(token))
+        found = self.store.desk_tokens.find(hash_token(token))
         if found is None:
             return Staff(role=NOBODY)
         return Staff(role=DESK, event_id=found.event_id, token_id=found.token_id, label=found.label)
@@ -223,7 +223,7 @@ class Hadir:
     def _event_record(self, event_id: str) -> EventRecord:
         if not is_event_id(event_id):
             raise event_not_found()
-        record = self.store.get_event(event_id)
+        record = self.store.events.get(event_id)
         if record is None:
             raise event_not_found()
         return record
@@ -232,7 +232,7 @@ class Hadir:
         return self._event_record(event_id).event
 
     def put_event(self, event: Event) -> bool:
-        return self.store.put_event(event, self.clock.now())
+        return self.store.events.put(event, self.clock.now())
 
     def attendance(self, event_id: str) -> dict:
         record = self._event_record(event_id)
@@ -266,7 +266,7 @@ class Hadir:
             try:
                 record = self._event_record(event_id)
                 attendee = self._new_attendee(record, registration, "online", attendee_id)
-                self.store.register(
+                self.store.attendees.register(
                     record,
                     attendee,
                     registration.normalised_email,
@@ -296,7 +296,7 @@ class Hadir:
         if not is_event_id(event_id):
             raise event_not_found()
         if walk_in.check_in:
-            replay = self.store.get_scan(event_id, walk_in.scan_id)
+            replay = self.store.scans.get(event_id, walk_in.scan_id)
             if replay is not None:
                 return Answer(replay.outcome, replay.body)
         attendee_id = self._attendee_id(event_id, idempotency_key)
@@ -322,7 +322,7 @@ class Hadir:
                 )
                 scan_log = (decision, entry, counted)
             try:
-                self.store.register(
+                self.store.attendees.register(
                     record,
                     attendee,
                     walk_in.normalised_email,
@@ -369,7 +369,7 @@ class Hadir:
 
     def _find_attendee(self, attendee_id: str) -> Attendee | None:
         # Ids that could not be ours are not looked up.
-        return self.store.get_attendee(attendee_id) if is_attendee_id(attendee_id) else None
+        return self.store.attendees.get(attendee_id) if is_attendee_id(attendee_id) else None
 
     def _new_attendee(
         self, record: EventRecord, registration: Registration, source: str, attendee_id: str
@@ -401,7 +401,7 @@ class Hadir:
         ref = verify_code(self._badge_secret, code)
         if ref is None:
             raise badge_not_found()
-        attendee = self.store.get_attendee(ref.attendee_id)
+        attendee = self.store.attendees.get(ref.attendee_id)
         if attendee is None:
             raise badge_not_found()
         if not attendee.is_active or attendee.badge_serial != ref.serial:
@@ -487,7 +487,7 @@ class Hadir:
             body = presenters.checkin_json(event, attendee, decision.day, checkin, "checked_in")
             answer = Answer("checked_in", body)
             try:
-                self.store.check_in(
+                self.store.attendees.check_in(
                     record,
                     attendee,
                     decision,
@@ -509,13 +509,13 @@ class Hadir:
 
     def _log_unchanged(self, entry: ScanEntry) -> Answer:
         try:
-            self.store.log_scan(entry)
+            self.store.scans.log(entry)
         except ScanReplayed:
             return self._replayed(entry.event_id, entry.scan_id)
         return Answer(entry.outcome, entry.body)
 
     def _replayed(self, event_id: str, scan_id: str) -> Answer:
-        stored = self.store.get_scan(event_id, scan_id)
+        stored = self.store.scans.get(event_id, scan_id)
         if stored is None:  # pragma: no cover - the record that won cannot vanish
             raise _busy()
         return Answer(stored.outcome, stored.body)
@@ -530,7 +530,7 @@ class Hadir:
                 raise validation_error(
                     [{"field": "q", "message": "is required: at least 2 characters"}]
                 )
-            attendees, cursor = self.store.list_attendees(event_id, query.next, query.limit)
+            attendees, cursor = self.store.attendees.list_page(event_id, query.next, query.limit)
         else:
             attendees, cursor = self._search(event_id, query)
         return {
@@ -550,8 +550,10 @@ class Hadir:
             # Listed once, under their first word the lookup matches.
             return first_match(lookup, hit.words) == hit.word and matches(wanted, hit.words)
 
-        hits, cursor = self.store.search_words(event_id, lookup, query.next, keep, query.limit)
-        found = self.store.get_attendees([hit.attendee_id for hit in hits])
+        hits, cursor = self.store.attendees.search_words(
+            event_id, lookup, query.next, keep, query.limit
+        )
+        found = self.store.attendees.get_many([hit.attendee_id for hit in hits])
         return [found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor
 
     def attendee(self, event_id: str, attendee_id: str) -> dict:
@@ -597,7 +599,7 @@ class Hadir:
                     reason=reason,
                     request_id=request_id,
                 )
-                updated = self.store.reissue_badge(attendee, issue)
+                updated = self.store.attendees.reissue_badge(attendee, issue)
             except RETRIED:
                 continue  # changed meanwhile, or not known to have landed: read again
             return {"badge": presenters.badge_json(self._code(updated))}
@@ -611,7 +613,7 @@ class Hadir:
                 attendee = self._find_attendee(attendee_id)
                 if not needs_cancelling(record.event, attendee):
                     break
-                self.store.cancel(record, attendee, self.clock.now())
+                self.store.attendees.cancel(record, attendee, self.clock.now())
             except (StaleAttendee, *RETRIED):
                 continue  # a scan or another cancel got there first: decide again
             break
@@ -649,7 +651,7 @@ class Hadir:
                 body=body,
             )
             try:
-                self.store.undo_checkin(record, attendee, undo, entry)
+                self.store.attendees.undo_checkin(record, attendee, undo, entry)
             except (StaleAttendee, *RETRIED):
                 continue
             return body
@@ -661,7 +663,9 @@ class Hadir:
         def keep(entry: ScanEntry) -> bool:
             return query.result is None or query.result in (entry.result, entry.error_code)
 
-        entries, cursor = self.store.list_scans(event_id, query.day, keep, query.next, query.limit)
+        entries, cursor = self.store.scans.list_page(
+            event_id, query.day, keep, query.next, query.limit
+        )
         return {"scans": [presenters.scan_json(entry) for entry in entries], "next": cursor}
 
     # printing ----------------------------------------------------------------
@@ -688,7 +692,7 @@ class Hadir:
         if attendee_ids:
             attendees = self._named_attendees(event, attendee_ids)
         else:
-            attendees = [a for a in self.store.all_attendees(event_id) if a.is_active]
+            attendees = [a for a in self.store.attendees.all_of(event_id) if a.is_active]
         attendees.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
         cards = [_card(event, a, self._code(a), reprint=len(a.prints)) for a in attendees]
         pdf = printing.badge_sheet_pdf(cards, layout)
@@ -698,7 +702,7 @@ class Hadir:
                 "This sheet is too large to send at once; print it in parts with attendee_id.",
             )
         try:
-            self.store.record_prints([a.id for a in attendees], self.clock.now())
+            self.store.attendees.record_prints([a.id for a in attendees], self.clock.now())
         except Conflict:
             raise _busy() from None
         return pdf
@@ -706,7 +710,7 @@ class Hadir:
     def _named_attendees(self, event: Event, attendee_ids: list[str]) -> list[Attendee]:
         wanted = list(dict.fromkeys(attendee_ids))
         valid = [attendee_id for attendee_id in wanted if is_attendee_id(attendee_id)]
-        found = self.store.get_attendees(valid) if valid else {}
+        found = self.store.attendees.get_many(valid) if valid else {}
         attendees = []
         for attendee_id in wanted:
             attendee = found.get(attendee_id)
@@ -726,7 +730,7 @@ class Hadir:
             raise Refusal(Code.NOT_AN_EVENT_DAY, f"{on} is not a day of this event.")
         expected = [
             attendee
-            for attendee in self.store.all_attendees(event_id)
+            for attendee in self.store.attendees.all_of(event_id)
             if attendee.is_active and day.date in attendee.days
         ]
         expected.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
@@ -765,7 +769,7 @@ class Hadir:
     def attendance_csv(self, event_id: str) -> str:
         """Every registration, cancelled ones included, by name: the donor's evidence."""
         event = self.get_event(event_id)
-        attendees = self.store.all_attendees(event_id)
+        attendees = self.store.attendees.all_of(event_id)
         attendees.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
         return presenters.attendance_csv(event, attendees)
 
@@ -787,7 +791,7 @@ class Hadir:
         token = new_desk_token()
         token_id = secrets.token_hex(8)
         created_at = utc_iso(self.clock.now())
-        self.store.create_desk_token(event_id, token_id, label, hash_token(token), created_at)
+        self.store.desk_tokens.create(event_id, token_id, label, hash_token(token), created_at)
         return {"id": token_id, "label": label, "token": token, "created_at": created_at}
 
     def list_desk_tokens(self, event_id: str) -> dict:
@@ -800,14 +804,14 @@ class Hadir:
                     "created_at": record.created_at,
                     "revoked_at": record.revoked_at,
                 }
-                for record in self.store.list_desk_tokens(event_id)
+                for record in self.store.desk_tokens.list(event_id)
             ]
         }
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._event_record(event_id)
         # Ids that could not be ours are not looked up.
-        if not re.fullmatch(DESK_TOKEN_ID_PATTERN, token_id) or not self.store.revoke_desk_token(
+        if not re.fullmatch(DESK_TOKEN_ID_PATTERN, token_id) or not self.store.desk_tokens.revoke(
             event_id, token_id, utc_iso(self.clock.now())
         ):
             raise Refusal(Code.DESK_TOKEN_NOT_FOUND, "This event has no desk token with that id.")

@@ -197,7 +197,7 @@ def scaling() -> None:
 
 
 def checkin_latency() -> None:
-    from chalicelib.store import _dump
+    from chalicelib.store.codec import dump as _dump
 
     with Moto() as moto:
         _, desk = moto.call("POST", f"{moto.base}/desk-tokens", {"label": "Bench"}, "org")

@@ -58,7 +58,7 @@ def _seed(endpoint: str, clock_start: datetime | None) -> list[str]:
     now = clock_start or datetime.now(UTC)
     events = seed_events()
     for event in events:
-        store.put_event(event, now)
+        store.events.put(event, now)
     return [event.id for event in events]
 
 

@@ -214,7 +214,7 @@ def prod_in_aws(dynamodb, monkeypatch):
     create_table(dynamodb, PROD["HADIR_TABLE_NAME"])
     store = Store(dynamodb, PROD["HADIR_TABLE_NAME"])
     for event in seed_events():
-        store.put_event(event, WORKSHOP_MORNING)
+        store.events.put(event, WORKSHOP_MORNING)
     ssm = boto3.client("ssm")
     for name, value in (
         (PROD["HADIR_BADGE_SECRET_PARAM"], BADGE_SECRET.decode()),

@@ -19,7 +19,8 @@ from chalicelib.core.errors import Refusal
 from chalicelib.core.models import AttendeeQuery, CheckinRequest, Registration
 from chalicelib.core.search import search_terms
 from chalicelib.seed import WORKSHOP_ID
-from chalicelib.store import _attendee_item, _email_key, _word_item
+from chalicelib.store.codec import attendee_item, word_item
+from chalicelib.store.keys import email_key
 from tests.conftest import TABLE
 from tests.test_concurrency import all_at_once, container
 
@@ -163,11 +164,9 @@ def seed_directly(dynamodb, event_id: str, count: int) -> None:
             registered_at=datetime(2016, 11, 1, tzinfo=UTC),
         )
         terms = search_terms(name, organisation)
-        writes.append(_attendee_item(attendee))
-        writes.append({**_email_key(event_id, attendee.email), "attendee_id": attendee.id})
-        writes.extend(
-            _word_item(event_id, word, attendee.id, terms.words) for word in terms.indexed
-        )
+        writes.append(attendee_item(attendee))
+        writes.append({**email_key(event_id, attendee.email), "attendee_id": attendee.id})
+        writes.extend(word_item(event_id, word, attendee.id, terms.words) for word in terms.indexed)
     dump = TypeSerializer().serialize
     for start in range(0, len(writes), 25):
         batch = [

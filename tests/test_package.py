@@ -3,7 +3,7 @@
 Each stage is packaged once for this module with the same function
 `make package` runs (chalice package, the merge template, the trimming and the
 runtime check), then read back: the table against the one the tests create, the
-IAM roles against what store.py really calls, cfn-lint over the template, and
+IAM roles against what chalicelib/store/ really calls, cfn-lint over the template, and
 the trimmed bundle run on its own.
 """
 
@@ -158,9 +158,13 @@ _TRANSACTION_ITEMS = {
 
 def actions_store_uses() -> set[str]:
     """Every DynamoDB action chalicelib/store/ can make at run time, read from its source."""
-    tree = ast.parse((ROOT / "chalicelib" / "store.py").read_text())
     used = set()
-    for function in ast.walk(tree):
+    functions = (
+        node
+        for module in sorted((ROOT / "chalicelib" / "store").glob("*.py"))
+        for node in ast.walk(ast.parse(module.read_text()))
+    )
+    for function in functions:
         if not isinstance(function, ast.FunctionDef) or function.name == "create_table":
             continue  # create_table is for local runs and tests; the template makes the table
         for node in ast.walk(function):

@@ -1,0 +1,99 @@
+"""Named condition fragments, the store's guarantees under concurrency.
+
+Each write states what must still hold when DynamoDB applies it, by name:
+`attendee_is_active & checkin_count_is(2) & no_checkin_on(day)`. A fragment is
+an expression with its own placeholders; `&` joins two and refuses to join
+fragments that give one placeholder two meanings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chalicelib.core.domain import ACTIVE
+
+
+def merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Two placeholder maps as one; a placeholder may not mean two things."""
+    for key in first.keys() & second.keys():
+        if first[key] != second[key]:
+            raise ValueError(f"placeholder {key} given two values")
+    return {**first, **second}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition expression with its attribute names and (plain) values."""
+
+    expression: str
+    names: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __and__(self, other: Condition) -> Condition:
+        return Condition(
+            f"{self.expression} AND {other.expression}",
+            merged(self.names, other.names),
+            merged(self.values, other.values),
+        )
+
+
+# --- any item ------------------------------------------------------------------
+
+# Nothing is at this key yet: a registration, an email lock, a scan_id, a token.
+item_is_new = Condition("attribute_not_exists(pk)")
+item_exists = Condition("attribute_exists(pk)")
+
+# --- the event -----------------------------------------------------------------
+
+
+def event_revision_is(revision: int) -> Condition:
+    """The event is as it was read: counts decided on it still apply."""
+    return Condition("revision = :revision", values={":revision": revision})
+
+
+capacity_left = Condition(
+    "(attribute_not_exists(#capacity) OR registered < #capacity)", {"#capacity": "capacity"}
+)
+registration_open = Condition("#open = :true", {"#open": "registration_open"}, {":true": True})
+
+# --- an attendee ---------------------------------------------------------------
+
+attendee_is_active = Condition("#status = :active", {"#status": "status"}, {":active": ACTIVE})
+
+
+def attendee_of_event(event_id: str) -> Condition:
+    return Condition("event_id = :event", values={":event": event_id})
+
+
+def checkin_count_is(count: int) -> Condition:
+    """As many check-ins as were read: what the counts were decided on."""
+    return Condition("checkin_count = :seen", values={":seen": count})
+
+
+def no_checkin_on(day: date) -> Condition:
+    return Condition("attribute_not_exists(checkins.#date)", {"#date": day.isoformat()})
+
+
+def checkin_on(day: date) -> Condition:
+    return Condition("attribute_exists(checkins.#date)", {"#date": day.isoformat()})
+
+
+def badge_serial_is(serial: int) -> Condition:
+    """The badge as read: a code revoked by a reissue since is refused."""
+    return Condition("badge_serial = :serial", values={":serial": serial})
+
+
+def badge_serial_below(limit: int) -> Condition:
+    return Condition("badge_serial < :max", values={":max": limit})
+
+
+# --- email locks and desk tokens -----------------------------------------------
+
+
+def email_held_by(attendee_id: str) -> Condition:
+    return Condition("attendee_id = :attendee", values={":attendee": attendee_id})
+
+
+not_revoked = Condition("attribute_not_exists(revoked_at)")

@@ -1,0 +1,54 @@
+"""Events: the event document and, on the same item, its counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.core.models import Event
+from chalicelib.core.records import EventRecord
+from chalicelib.store.codec import dump, event_record, values
+from chalicelib.store.keys import event_key
+from chalicelib.store.table import Table
+
+
+class EventRepository:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self._client = table.client
+
+    def get(self, event_id: str) -> EventRecord | None:
+        return event_record(self._table.get(event_key(event_id)))
+
+    def put(self, event: Event, now: datetime) -> bool:
+        """Create or replace the event document; counters are kept. True if created."""
+        document = event.model_dump(mode="json")
+        names = {"#doc": "doc", "#open": "registration_open", "#capacity": "capacity"}
+        plain = {
+            ":doc": document,
+            ":open": event.registration_open,
+            ":now": now.isoformat(),
+            ":one": 1,
+            ":zero": 0,
+        }
+        update = (
+            "SET #doc = :doc, #open = :open, updated_at = :now,"
+            " created_at = if_not_exists(created_at, :now),"
+            " registered = if_not_exists(registered, :zero)"
+        )
+        if event.capacity is None:
+            update += " REMOVE #capacity"
+        else:
+            update = update.replace("SET ", "SET #capacity = :capacity, ", 1)
+            plain[":capacity"] = event.capacity
+        update += " ADD revision :one"
+        response = self._client.update_item(
+            TableName=self._table.name,
+            Key=dump(event_key(event.id)),
+            UpdateExpression=update,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values(plain),
+            ReturnValues="UPDATED_OLD",
+        )
+        # `revision` always changes, so its old value comes back whenever the
+        # event existed (moto leaves out attributes whose value did not change).
+        return "revision" not in response.get("Attributes", {})
