@@ -273,7 +273,7 @@ def badge(code):
 def badge_qr(code):
     from chalicelib.documents.qr import qr_png
 
-    _, code = hadir().badge_holder(code)
+    code = hadir().badge_holder(code).code
     return Response(
         body=qr_png(code),
         status_code=200,

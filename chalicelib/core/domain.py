@@ -91,6 +91,7 @@ class CheckinContext:
 
 @dataclass(frozen=True)
 class CheckinDecision:
+    attendee: Attendee  # the one the checks passed: found, of this event, current
     day: EventDay
     # The day's earlier check-in, if there is one: the answer is then
     # "already_checked_in" and nothing is written but the scan log.
@@ -133,20 +134,21 @@ def check_scan_time(scanned_at: datetime, now: datetime) -> None:
 # --- check-in ---------------------------------------------------------------
 
 
-def _attendee_exists(ctx: CheckinContext) -> None:
+def _attendee_exists(ctx: CheckinContext) -> Attendee:
     if ctx.attendee is None:
         raise badge_not_found()
+    return ctx.attendee
 
 
-def _same_event(ctx: CheckinContext) -> None:
-    if ctx.attendee.event_id != ctx.event.id:
+def _same_event(ctx: CheckinContext, attendee: Attendee) -> None:
+    if attendee.event_id != ctx.event.id:
         raise Refusal(Code.WRONG_EVENT, "This badge belongs to another event.")
 
 
-def _badge_current(ctx: CheckinContext) -> None:
-    if not ctx.attendee.is_active:
+def _badge_current(ctx: CheckinContext, attendee: Attendee) -> None:
+    if not attendee.is_active:
         raise badge_revoked()
-    if ctx.presented_serial is not None and ctx.presented_serial != ctx.attendee.badge_serial:
+    if ctx.presented_serial is not None and ctx.presented_serial != attendee.badge_serial:
         raise badge_revoked()
 
 
@@ -158,7 +160,7 @@ def _event_day(ctx: CheckinContext) -> EventDay:
     return day
 
 
-def _within_checkin_hours(ctx: CheckinContext, day: EventDay) -> None:
+def _within_checkin_hours(ctx: CheckinContext, attendee: Attendee, day: EventDay) -> None:
     local = ctx.scanned_at.astimezone(ctx.event.zone).time()
     if not day.checkin_opens <= local <= day.checkin_closes:
         raise Refusal(
@@ -168,8 +170,8 @@ def _within_checkin_hours(ctx: CheckinContext, day: EventDay) -> None:
         )
 
 
-def _registered_for(ctx: CheckinContext, day: EventDay) -> None:
-    if day.date not in ctx.attendee.days:
+def _registered_for(ctx: CheckinContext, attendee: Attendee, day: EventDay) -> None:
+    if day.date not in attendee.days:
         raise Refusal(
             Code.NOT_REGISTERED_FOR_DAY,
             f"This attendee is not registered for {day.date.isoformat()}.",
@@ -177,13 +179,13 @@ def _registered_for(ctx: CheckinContext, day: EventDay) -> None:
 
 
 # Order matters: who (is the badge real, ours, current), then when (which day,
-# within hours), then whether this person is expected that day.
-ATTENDEE_CHECKS: tuple[Callable[[CheckinContext], None], ...] = (
-    _attendee_exists,
+# within hours), then whether this person is expected that day. The first
+# check finds the attendee; the others look at the one it found.
+ATTENDEE_CHECKS: tuple[Callable[[CheckinContext, Attendee], None], ...] = (
     _same_event,
     _badge_current,
 )
-DAY_CHECKS: tuple[Callable[[CheckinContext, EventDay], None], ...] = (
+DAY_CHECKS: tuple[Callable[[CheckinContext, Attendee, EventDay], None], ...] = (
     _within_checkin_hours,
     _registered_for,
 )
@@ -191,14 +193,16 @@ DAY_CHECKS: tuple[Callable[[CheckinContext, EventDay], None], ...] = (
 
 def decide_checkin(ctx: CheckinContext) -> CheckinDecision:
     """Raises Refusal with the first check that refuses; else the decision."""
+    attendee = _attendee_exists(ctx)
     for check in ATTENDEE_CHECKS:
-        check(ctx)
+        check(ctx, attendee)
     day = _event_day(ctx)
     for day_check in DAY_CHECKS:
-        day_check(ctx, day)
-    existing = ctx.attendee.checkins.get(day.date)
-    attended = len(ctx.attendee.checkins)
+        day_check(ctx, attendee, day)
+    existing = attendee.checkins.get(day.date)
+    attended = len(attendee.checkins)
     return CheckinDecision(
+        attendee=attendee,
         day=day,
         existing=existing,
         first_day_attended=existing is None and attended == 0,
@@ -252,6 +256,7 @@ def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin)
 
 @dataclass(frozen=True)
 class UndoDecision:
+    attendee: Attendee  # the one whose check-in it undoes
     day: EventDay
     checkin: Checkin
     # What undoing takes off the event's counts: what the check-in added.
@@ -270,6 +275,7 @@ def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecisi
         raise Refusal(Code.CHECKIN_NOT_FOUND, "This attendee has no check-in on that date.")
     attended = len(attendee.checkins)
     return UndoDecision(
+        attendee=attendee,
         day=day,
         checkin=checkin,
         breakdown=breakdown(event, attendee, day, checkin),
@@ -278,18 +284,18 @@ def decide_undo(event: Event, attendee: Attendee | None, on: date) -> UndoDecisi
     )
 
 
-def needs_cancelling(event: Event, attendee: Attendee | None) -> bool:
-    """Whether to cancel: False if already cancelled; refused once checked in."""
+def check_cancellable(event: Event, attendee: Attendee | None) -> Attendee | None:
+    """The attendee to cancel; None if already cancelled; refused once checked in."""
     if attendee is None or attendee.event_id != event.id:
         raise attendee_not_found()
     if not attendee.is_active:
-        return False
+        return None
     if attendee.checkins:
         raise already_checked_in_somewhere()
-    return True
+    return attendee
 
 
-def check_has_badge(event: Event, attendee: Attendee | None) -> None:
+def check_has_badge(event: Event, attendee: Attendee | None) -> Attendee:
     """An attendee of this event whose registration stands, so their badge does."""
     if attendee is None or attendee.event_id != event.id:
         raise attendee_not_found()
@@ -297,12 +303,14 @@ def check_has_badge(event: Event, attendee: Attendee | None) -> None:
         raise Refusal(
             Code.REGISTRATION_CANCELLED, "This registration is cancelled; it has no badge."
         )
+    return attendee
 
 
-def check_reissuable(event: Event, attendee: Attendee | None) -> None:
-    check_has_badge(event, attendee)
-    if attendee.badge_serial >= MAX_SERIAL:
+def check_reissuable(event: Event, attendee: Attendee | None) -> Attendee:
+    holder = check_has_badge(event, attendee)
+    if holder.badge_serial >= MAX_SERIAL:
         raise Refusal(Code.TOO_MANY_REISSUES, "This badge cannot be reissued again.")
+    return holder
 
 
 # --- registration -----------------------------------------------------------

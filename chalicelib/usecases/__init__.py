@@ -1,0 +1,150 @@
+"""Use cases, one module per family, each handed the store, clock and secrets it needs.
+
+They never see HTTP or DynamoDB: they answer `Answer(outcome, body)` or raise a
+`Refusal`, and ask the store's repositories (`ports.Stores`). `Hadir` is the
+one object the app, the tests and the devtools hold: each method hands the
+call to its use case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chalicelib.core.auth import Staff
+from chalicelib.core.backoff import Backoff
+from chalicelib.core.clock import Clock
+from chalicelib.core.models import (
+    AttendeeQuery,
+    CheckinRequest,
+    Event,
+    Registration,
+    ScanQuery,
+    WalkIn,
+)
+from chalicelib.usecases.checkin import CheckIns, ScanLog
+from chalicelib.usecases.common import Answer, Badges
+from chalicelib.usecases.desk import DeskWork
+from chalicelib.usecases.events import Events
+from chalicelib.usecases.ports import Stores
+from chalicelib.usecases.printing import Printing
+from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
+from chalicelib.usecases.reports import Reports
+from chalicelib.usecases.tokens import Tokens
+
+__all__ = ["Answer", "BadgeHolder", "Hadir"]
+
+
+class Hadir:
+    def __init__(
+        self,
+        store: Stores,
+        clock: Clock,
+        badge_secret: bytes,
+        organiser_token_hash: str,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        stores = store
+        # Every read-decide-write loop runs inside this budget, with jittered pauses.
+        retrying = backoff or Backoff()
+        self._badges = badges = Badges(badge_secret)
+        self._stores = stores
+        log = ScanLog(stores)
+        self._tokens = Tokens(stores, clock, organiser_token_hash)
+        self._events = Events(stores, clock)
+        self._registrations = Registrations(stores, clock, badges, retrying, log)
+        self._checkins = CheckIns(stores, clock, badges, retrying, log)
+        self._desk = DeskWork(stores, clock, badges, retrying)
+        self._printing = Printing(stores, clock, badges)
+        self._reports = Reports(stores, clock)
+
+    # staff and events
+    def identify(self, token: str | None) -> Staff:
+        return self._tokens.identify(token)
+
+    def get_event(self, event_id: str) -> Event:
+        return self._events.get(event_id)
+
+    def put_event(self, event: Event) -> bool:
+        return self._events.put(event)
+
+    # registration and badges
+    def register(
+        self, event_id: str, registration: Registration, idempotency_key: str | None = None
+    ) -> dict:
+        return self._registrations.register(event_id, registration, idempotency_key)
+
+    def walk_in(
+        self, event_id: str, walk_in: WalkIn, staff: Staff, idempotency_key: str | None = None
+    ) -> Answer:
+        return self._registrations.walk_in(event_id, walk_in, staff, idempotency_key)
+
+    def badge_holder(self, code: str) -> BadgeHolder:
+        return badge_holder(self._stores, self._badges, code)
+
+    def badge_view(self, code: str) -> dict:
+        return self._registrations.badge_view(code)
+
+    # check-in
+    def check_in(self, event_id: str, request: CheckinRequest, staff: Staff) -> Answer:
+        return self._checkins.check_in(event_id, request, staff)
+
+    # desk work
+    def find_attendees(self, event_id: str, query: AttendeeQuery, staff: Staff) -> dict:
+        return self._desk.find_attendees(event_id, query, staff)
+
+    def attendee(self, event_id: str, attendee_id: str) -> dict:
+        return self._desk.attendee(event_id, attendee_id)
+
+    def reissue_badge(
+        self,
+        event_id: str,
+        attendee_id: str,
+        reason: str,
+        staff: Staff,
+        idempotency_key: str | None = None,
+    ) -> dict:
+        return self._desk.reissue_badge(event_id, attendee_id, reason, staff, idempotency_key)
+
+    def cancel(self, event_id: str, attendee_id: str) -> dict:
+        return self._desk.cancel(event_id, attendee_id)
+
+    def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
+        return self._desk.undo_checkin(event_id, attendee_id, on, staff)
+
+    def scans(self, event_id: str, query: ScanQuery) -> dict:
+        return self._desk.scans(event_id, query)
+
+    # printing
+    def badge_pdf(self, code: str) -> bytes:
+        return self._printing.badge_pdf(code)
+
+    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
+        return self._printing.badge_sheet(event_id, layout, attendee_ids)
+
+    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
+        return self._printing.sign_in_sheet(event_id, on)
+
+    # reports
+    def attendance(self, event_id: str) -> dict:
+        return self._reports.attendance(event_id)
+
+    def report(self, event_id: str) -> dict:
+        return self._reports.report(event_id)
+
+    def attendance_csv(self, event_id: str) -> str:
+        return self._reports.attendance_csv(event_id)
+
+    def arrivals_svg(self, event_id: str, on: date) -> str:
+        return self._reports.arrivals_svg(event_id, on)
+
+    # desk tokens
+    def create_desk_token(self, event_id: str, label: str) -> dict:
+        return self._tokens.create(event_id, label)
+
+    def list_desk_tokens(self, event_id: str) -> dict:
+        return self._tokens.list(event_id)
+
+    def revoke_desk_token(self, event_id: str, token_id: str) -> None:
+        self._tokens.revoke(event_id, token_id)

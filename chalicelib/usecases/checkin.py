@@ -1,0 +1,261 @@
+"""Check-in: a badge (or an attendee id) at the door, answered once per scan_id.
+
+A check-in reads top-down: load (one batch read: the event, the attendee and
+any earlier answer to this scan_id), decide (pure: `judge`, on the domain's
+`decide_checkin`), record (one transaction: the check-in, its counts and its
+log entry), answer. Every attempt is logged, refused ones too.
+
+`ScanLog` is the one way to the scan log and back: a scan_id seen before gets
+the answer it got the first time, whichever request wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from chalicelib.core import presenters
+from chalicelib.core.auth import Staff
+from chalicelib.core.backoff import Backoff
+from chalicelib.core.badges import is_attendee_id
+from chalicelib.core.clock import Clock
+from chalicelib.core.domain import (
+    Attendee,
+    Breakdown,
+    Checkin,
+    CheckinContext,
+    CheckinDecision,
+    arrival_slot,
+    breakdown,
+    check_scan_time,
+    decide_checkin,
+    local_date,
+    utc_iso,
+)
+from chalicelib.core.errors import Refusal, event_not_found, temporarily_unavailable
+from chalicelib.core.models import CheckinRequest, Event, EventDay, is_event_id
+from chalicelib.store import EventRecord, ScanEntry, ScanRecord, ScanReplayed, StaleAttendee
+from chalicelib.usecases.common import Answer, Badges
+from chalicelib.usecases.ports import Stores
+from chalicelib.usecases.retry import optimistically
+
+# How often a check-in is decided again on the state a failed write handed
+# back (no read, no pause: the state is fresh) before giving up.
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One scan attempt as it arrived: what its log entry and check-in record."""
+
+    event_id: str
+    scan_id: str
+    desk: str | None
+    desk_token_id: str | None
+    received_at: datetime
+    scanned_at: datetime
+
+    def checkin(self, event: Event, day: EventDay) -> Checkin:
+        return Checkin(
+            at=self.scanned_at,
+            desk=self.desk,
+            desk_token_id=self.desk_token_id,
+            scan_id=self.scan_id,
+            slot=arrival_slot(event, day, self.scanned_at),
+        )
+
+    def entry(
+        self,
+        event: Event,
+        attendee: Attendee | None,
+        answer: Answer,
+        result: str | None = None,
+        error_code: str | None = None,
+        day: date | None = None,
+    ) -> ScanEntry:
+        """Its log entry, listed under `day` (by default the day it was scanned on)."""
+        return ScanEntry(
+            event_id=self.event_id,
+            scan_id=self.scan_id,
+            day=(day or local_date(event, self.scanned_at)).isoformat(),
+            received_at=utc_iso(self.received_at),
+            scanned_at=utc_iso(self.scanned_at),
+            desk=self.desk,
+            desk_token_id=self.desk_token_id,
+            result=result,
+            error_code=error_code,
+            attendee_id=attendee.id if attendee else None,
+            outcome=answer.outcome,
+            body=answer.body,
+        )
+
+
+@dataclass(frozen=True)
+class Presented:
+    """Whom a scan names: an attendee id, and the badge's serial if it was a code."""
+
+    attendee_id: str | None  # None for a code or id that cannot be ours
+    serial: int | None  # None when the desk named the attendee by id
+
+
+@dataclass(frozen=True)
+class NewCheckin:
+    """An accepted check-in: what its transaction writes besides the log entry."""
+
+    decision: CheckinDecision
+    checkin: Checkin
+    counted: Breakdown  # the report buckets it adds one to
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A scan decided: the answer, its log entry, and the check-in to write if any."""
+
+    answer: Answer
+    entry: ScanEntry
+    new: NewCheckin | None  # None: refused or already in; only the log entry is written
+
+
+def judge(event: Event, attendee: Attendee | None, serial: int | None, scan: Scan) -> Verdict:
+    """Decide a scan on the state read. Pure: nothing is read or written."""
+    try:
+        decision = decide_checkin(CheckinContext(event, attendee, serial, scan.scanned_at))
+    except Refusal as refusal:
+        answer = Answer(refusal.code.value, refusal.body())
+        return Verdict(answer, scan.entry(event, attendee, answer, error_code=answer.outcome), None)
+    if decision.existing is not None:
+        result = "already_checked_in"
+        body = presenters.checkin_json(
+            event, decision.attendee, decision.day, decision.existing, result
+        )
+        answer = Answer(result, body)
+        return Verdict(answer, scan.entry(event, attendee, answer, result=result), None)
+    checkin = scan.checkin(event, decision.day)
+    body = presenters.checkin_json(event, decision.attendee, decision.day, checkin, "checked_in")
+    answer = Answer("checked_in", body)
+    counted = breakdown(event, decision.attendee, decision.day, checkin)
+    return Verdict(
+        answer,
+        scan.entry(event, attendee, answer, result="checked_in"),
+        NewCheckin(decision, checkin, counted),
+    )
+
+
+def replay(stored: ScanRecord | None) -> Answer | None:
+    """The answer a scan_id was given before, if it was."""
+    return Answer(stored.outcome, stored.body) if stored is not None else None
+
+
+class ScanLog:
+    """The scan log: every scan attempt with its answer, written once per scan_id."""
+
+    def __init__(self, store: Stores) -> None:
+        self._store = store
+
+    def earlier(self, event_id: str, scan_id: str) -> Answer | None:
+        return replay(self._store.scans.get(event_id, scan_id))
+
+    def record(self, entry: ScanEntry, change: Callable[[], None] | None = None) -> Answer:
+        """Write `entry` and answer with it; `change`, if given, writes the entry
+        in the same transaction as what the scan changed.
+
+        If a request with the same scan_id was recorded first, its answer is
+        the answer, and nothing of this one is written.
+        """
+        try:
+            (change or partial(self._store.scans.log, entry))()
+        except ScanReplayed:
+            earlier = self.earlier(entry.event_id, entry.scan_id)
+            if earlier is None:  # pragma: no cover - the record that won cannot vanish
+                raise temporarily_unavailable() from None
+            return earlier
+        return Answer(entry.outcome, entry.body)
+
+
+class CheckIns:
+    def __init__(
+        self, store: Stores, clock: Clock, badges: Badges, backoff: Backoff, log: ScanLog
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._badges = badges
+        self._backoff = backoff
+        self._log = log
+
+    def check_in(self, event_id: str, request: CheckinRequest, staff: Staff) -> Answer:
+        """Check an attendee in, or say why not. Every attempt is logged.
+
+        A repeated scan_id gets the first answer back. At most two DynamoDB
+        requests when nothing races: one batch read, one write.
+        """
+        if not is_event_id(event_id):
+            raise event_not_found()
+        scan, presented = self._arrived(event_id, request, staff)
+
+        def attempt() -> Answer:
+            record, attendee, stored = self._store.load_for_checkin(
+                event_id, presented.attendee_id, scan.scan_id
+            )
+            if record is None:
+                raise event_not_found()
+            earlier = replay(stored)
+            if earlier is not None:
+                return earlier
+            return self._decide_and_record(record, attendee, presented.serial, scan)
+
+        # The event changed under us, or DynamoDB did not answer (the write may
+        # have landed): read again. A landed write is found by its scan_id, so
+        # it is answered, never made twice.
+        return optimistically(self._backoff, attempt)
+
+    def _arrived(
+        self, event_id: str, request: CheckinRequest, staff: Staff
+    ) -> tuple[Scan, Presented]:
+        now = self._clock.now()
+        scanned_at = request.scanned_at or now
+        check_scan_time(scanned_at, now)
+        scan = Scan(
+            event_id=event_id,
+            scan_id=request.scan_id,
+            desk=request.desk or staff.label,
+            desk_token_id=staff.token_id,
+            received_at=now,
+            scanned_at=scanned_at,
+        )
+        return scan, self._presented(request)
+
+    def _presented(self, request: CheckinRequest) -> Presented:
+        if request.code is not None:
+            ref = self._badges.verify(request.code)
+            return Presented(ref.attendee_id, ref.serial) if ref else Presented(None, None)
+        attendee_id = request.attendee_id
+        return Presented(attendee_id if attendee_id and is_attendee_id(attendee_id) else None, None)
+
+    def _decide_and_record(
+        self, record: EventRecord, attendee: Attendee | None, serial: int | None, scan: Scan
+    ) -> Answer:
+        for _ in range(MAX_ATTEMPTS):
+            verdict = judge(record.event, attendee, serial, scan)
+            change = None
+            if verdict.new is not None:
+                new = verdict.new
+                change = partial(
+                    self._store.attendees.check_in,
+                    record,
+                    new.decision.attendee,
+                    new.decision,
+                    new.checkin,
+                    new.counted,
+                    serial,
+                    verdict.entry,
+                )
+            try:
+                return self._log.record(verdict.entry, change)
+            except StaleAttendee as stale:
+                # Someone else changed this attendee first (most often: another
+                # desk checked them in). Decide again on the state the failed
+                # write handed back, without another read.
+                attendee = stale.attendee
+        raise temporarily_unavailable()

@@ -1,0 +1,119 @@
+"""What the use cases ask of the store, by name: one repository per aggregate.
+
+`chalicelib.store.Store` provides these; the use cases are typed against them
+and never see DynamoDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Protocol
+
+from chalicelib.core.domain import (
+    Attendee,
+    BadgeIssue,
+    Breakdown,
+    Checkin,
+    CheckinDecision,
+    UndoDecision,
+)
+from chalicelib.core.models import Event
+from chalicelib.core.search import SearchTerms
+from chalicelib.store import (
+    DeskTokenRecord,
+    EventRecord,
+    ScanEntry,
+    ScanRecord,
+    StaffToken,
+    WordHit,
+)
+
+# A walk-in's check-in, written with its registration: the decision (None if
+# refused), its scan-log entry and its report buckets.
+WalkInScan = tuple[CheckinDecision | None, ScanEntry, Breakdown | None]
+
+
+class Events(Protocol):
+    def get(self, event_id: str) -> EventRecord | None: ...
+    def put(self, event: Event, now: datetime) -> bool: ...
+
+
+class Attendees(Protocol):
+    def register(
+        self,
+        record: EventRecord,
+        attendee: Attendee,
+        normalised_email: str,
+        terms: SearchTerms,
+        walk_in: WalkInScan | None = None,
+        desk: bool = False,
+    ) -> None: ...
+    def get(self, attendee_id: str) -> Attendee | None: ...
+    def get_many(self, attendee_ids: list[str]) -> dict[str, Attendee]: ...
+    def all_of(self, event_id: str) -> list[Attendee]: ...
+    def list_page(
+        self, event_id: str, cursor: str | None, limit: int
+    ) -> tuple[list[Attendee], str | None]: ...
+    def search_words(
+        self,
+        event_id: str,
+        lookup: str,
+        cursor: str | None,
+        keep: Callable[[WordHit], bool],
+        limit: int,
+    ) -> tuple[list[WordHit], str | None]: ...
+    def check_in(
+        self,
+        record: EventRecord,
+        attendee: Attendee,
+        decision: CheckinDecision,
+        checkin: Checkin,
+        counted: Breakdown,
+        presented_serial: int | None,
+        scan: ScanEntry,
+    ) -> None: ...
+    def reissue_badge(self, attendee: Attendee, issue: BadgeIssue) -> Attendee: ...
+    def record_prints(self, attendee_ids: list[str], at: datetime) -> None: ...
+    def cancel(self, record: EventRecord, attendee: Attendee, at: datetime) -> None: ...
+    def undo_checkin(
+        self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry
+    ) -> None: ...
+
+
+class Scans(Protocol):
+    def log(self, entry: ScanEntry) -> None: ...
+    def get(self, event_id: str, scan_id: str) -> ScanRecord | None: ...
+    def list_page(
+        self,
+        event_id: str,
+        day: date | None,
+        keep: Callable[[ScanEntry], bool],
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[list[ScanEntry], str | None]: ...
+
+
+class DeskTokens(Protocol):
+    def create(
+        self, event_id: str, token_id: str, label: str, token_hash: str, created_at: str
+    ) -> None: ...
+    def list(self, event_id: str) -> list[DeskTokenRecord]: ...
+    def revoke(self, event_id: str, token_id: str, revoked_at: str) -> bool: ...
+    def find(self, token_hash: str) -> StaffToken | None: ...
+
+
+class Stores(Protocol):
+    """The store as the use cases see it."""
+
+    @property
+    def events(self) -> Events: ...
+    @property
+    def attendees(self) -> Attendees: ...
+    @property
+    def scans(self) -> Scans: ...
+    @property
+    def desk_tokens(self) -> DeskTokens: ...
+    def load_for_checkin(
+        self, event_id: str, attendee_id: str | None, scan_id: str
+    ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None]: ...

@@ -1,0 +1,137 @@
+"""Printing: one badge for its holder, badge sheets and the paper sign-in sheet.
+
+chalicelib.documents.printing (fpdf2, Pillow, fontTools) is imported in the
+printing calls only: the door's cold starts never load it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from chalicelib.core import presenters
+from chalicelib.core.badges import is_attendee_id
+from chalicelib.core.clock import Clock
+from chalicelib.core.domain import Attendee, check_has_badge, local_time
+from chalicelib.core.errors import (
+    Code,
+    Refusal,
+    attendee_not_found,
+    not_an_event_day,
+    temporarily_unavailable,
+)
+from chalicelib.core.models import Event
+from chalicelib.store import Conflict
+from chalicelib.usecases.common import Badges, by_name, event_record
+from chalicelib.usecases.ports import Stores
+from chalicelib.usecases.registration import badge_holder
+
+if TYPE_CHECKING:
+    from chalicelib.documents.printing import BadgeCard
+
+# API Gateway and Lambda answer at most 6 MB, and a binary body travels as
+# base64 (4 bytes for 3): a PDF above this would not arrive.
+MAX_PDF_BYTES = 4_400_000
+
+
+def _card(event: Event, attendee: Attendee, code: str, reprint: int) -> BadgeCard:
+    from chalicelib.documents.printing import BadgeCard
+
+    return BadgeCard(
+        name=attendee.name,
+        organisation=attendee.organisation,
+        code=code,
+        event_title=event.title,
+        dates=presenters.date_range(event.dates),
+        venue=event.venue.name,
+        reprint=reprint,
+    )
+
+
+class Printing:
+    def __init__(self, store: Stores, clock: Clock, badges: Badges) -> None:
+        self._store = store
+        self._clock = clock
+        self._badges = badges
+
+    def badge_pdf(self, code: str) -> bytes:
+        """One printable badge, for its holder: not recorded as a print."""
+        from chalicelib.documents import printing
+
+        holder = badge_holder(self._store, self._badges, code)
+        event = event_record(self._store, holder.attendee.event_id).event
+        return printing.badge_pdf(_card(event, holder.attendee, holder.code, reprint=0))
+
+    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
+        """Badges of every active attendee, or of those named, sorted by name.
+
+        Each badge on the sheet is recorded as printed; one printed before
+        says it is a reprint.
+        """
+        from chalicelib.documents import printing
+
+        event = event_record(self._store, event_id).event
+        if attendee_ids:
+            attendees = self._named_attendees(event, attendee_ids)
+        else:
+            attendees = [a for a in self._store.attendees.all_of(event_id) if a.is_active]
+        attendees.sort(key=by_name)
+        cards = [_card(event, a, self._badges.code(a), reprint=len(a.prints)) for a in attendees]
+        pdf = printing.badge_sheet_pdf(cards, layout)
+        if len(pdf) > MAX_PDF_BYTES:
+            raise Refusal(
+                Code.SHEET_TOO_LARGE,
+                "This sheet is too large to send at once; print it in parts with attendee_id.",
+            )
+        try:
+            self._store.attendees.record_prints([a.id for a in attendees], self._clock.now())
+        except Conflict:
+            raise temporarily_unavailable() from None
+        return pdf
+
+    def _named_attendees(self, event: Event, attendee_ids: list[str]) -> list[Attendee]:
+        wanted = list(dict.fromkeys(attendee_ids))
+        valid = [attendee_id for attendee_id in wanted if is_attendee_id(attendee_id)]
+        found = self._store.attendees.get_many(valid) if valid else {}
+        attendees = []
+        for attendee_id in wanted:
+            attendee = found.get(attendee_id)
+            if attendee is None or attendee.event_id != event.id:
+                raise attendee_not_found()
+            attendees.append(check_has_badge(event, attendee))
+        return attendees
+
+    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
+        """The paper daftar hadir of one event day: everyone expected, alphabetically."""
+        from chalicelib.documents import printing
+
+        event = event_record(self._store, event_id).event
+        day = event.day_on(on)
+        if day is None:
+            raise not_an_event_day(str(on))
+        expected = [
+            attendee
+            for attendee in self._store.attendees.all_of(event_id)
+            if attendee.is_active and day.date in attendee.days
+        ]
+        expected.sort(key=by_name)
+        rows = [
+            printing.SignInRow(
+                name=attendee.name,
+                organisation=attendee.organisation,
+                checked_in_at=(
+                    local_time(event, attendee.checkins[day.date].at)
+                    if day.date in attendee.checkins
+                    else None
+                ),
+            )
+            for attendee in expected
+        ]
+        sheet = printing.SignInSheet(
+            event_title=event.title,
+            day_number=day.number,
+            day=day.date,
+            venue=event.venue.name,
+            rows=rows,
+        )
+        return printing.sign_in_sheet_pdf(sheet)
