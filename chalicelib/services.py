@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib.core import presenters
+from chalicelib.core import presenters, shapes
 from chalicelib.core.auth import (
     DESK,
     DESK_TOKEN_ID_PATTERN,
@@ -408,7 +408,7 @@ class Hadir:
             raise badge_revoked()
         return attendee, code.strip()
 
-    def badge_view(self, code: str) -> dict:
+    def badge_view(self, code: str) -> shapes.BadgeHolder:
         attendee, code = self.badge_holder(code)
         event = self.get_event(attendee.event_id)
         return presenters.badge_holder_json(event, attendee, code)
@@ -554,7 +554,7 @@ class Hadir:
         found = self.store.get_attendees([hit.attendee_id for hit in hits])
         return [found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor
 
-    def attendee(self, event_id: str, attendee_id: str) -> dict:
+    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
         record = self._event_record(event_id)
         attendee = self._attendee_of(record.event, attendee_id)
         code = self._code(attendee) if attendee.is_active else None
