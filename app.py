@@ -1,25 +1,39 @@
-"""Hadir's HTTP routes: parse, authorise, call a service, shape the response.
+"""Hadir's HTTP routes: each declares its spec once, calls a use case and shapes the answer.
 
-The contract is ../shared/API.md; the OpenAPI document served at
-/openapi.json is built by chalicelib/api/openapi.py and tested against these routes.
+The contract is ../shared/API.md. `routes.route` (chalicelib/api/routes.py)
+registers each view, checks its role, parses its body and query and answers
+refusals; the OpenAPI document served at /openapi.json is a walk over the same
+specs (chalicelib/api/openapi.py).
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-import re
-from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from chalice import AuthResponse, Chalice, Response
-from chalice.app import Request
 
-from chalicelib.api.errors import outcome_status, refusal_parts
-from chalicelib.api.pages import PAGES
+from chalicelib.api.errors import outcome_status
+from chalicelib.api.pages import PAGE_DESCRIPTIONS, PAGES
+from chalicelib.api.routes import (
+    BINARY_TYPES,
+    CSV,
+    HTML,
+    PDF,
+    PNG,
+    SVG,
+    Call,
+    Reply,
+    Routes,
+    json_response,
+    preflight_name,
+    remember_request,
+)
 from chalicelib.config import ConfigurationError, cors_origins
-from chalicelib.core.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token, require
-from chalicelib.core.errors import Refusal, event_not_found, validation_error
+from chalicelib.core import shapes
+from chalicelib.core.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token
+from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
     AttendeeQuery,
     BadgeSheetQuery,
@@ -32,25 +46,21 @@ from chalicelib.core.models import (
     SignInSheetQuery,
     WalkIn,
     is_event_id,
-    parse_body,
-    parse_idempotency_key,
-    parse_query,
 )
-from chalicelib.services import Hadir
-from chalicelib.store import Unavailable
+
+if TYPE_CHECKING:
+    from chalice.app import Request
+
+    from chalicelib.services import Hadir
 
 app = Chalice(app_name="hadir")
 app.log.setLevel(logging.INFO)
-# Responses of these types are binary. API Gateway (and Chalice, which mimics
-# it) hands them back only to requests whose Accept header names them: browsers
-# do ("image/*", "*/*"); a scripted client must send "Accept: image/png".
-app.api.binary_types = ["image/png", "image/*", "application/pdf"]
+app.api.binary_types = BINARY_TYPES
 
+# The services are imported and built on first use, as is the store (and
+# boto3): a cold start pays only for what it uses, and the OpenAPI document is
+# built from the routes without them.
 _hadir: Hadir | None = None
-# The request being handled. Chalice keeps one `app.current_request` per app,
-# which `chalice local` (a threaded server) shares between concurrent requests;
-# the middleware records each request here, per thread, instead.
-_request: ContextVar[Request] = ContextVar("request")
 
 
 def hadir() -> Hadir:
@@ -102,7 +112,7 @@ def vary_on_origin(response: Response) -> None:
     vary = response.headers.get("Vary")
     if not vary:
         response.headers["Vary"] = "Origin"
-    elif "origin" not in vary.lower():
+    elif "origin" not in str(vary).lower():
         response.headers["Vary"] = f"{vary}, Origin"
 
 
@@ -125,35 +135,9 @@ def cors(event, get_response):
     return response
 
 
-def preflight(**_):
-    """A browser's CORS preflight: the answer API Gateway would otherwise make up itself.
-
-    No authorizer: a preflight never carries the Authorization header.
-    """
-    request = _request.get()
-    response = Response(body="", status_code=204, headers={"Vary": "Origin"})
-    origin = allowed_origin(request)
-    if origin is not None:
-        methods = app.routes[request.context["resourcePath"]]
-        response.headers.update(
-            {
-                "Access-Control-Allow-Origin": origin,
-                "Access-Control-Allow-Methods": ", ".join(methods),
-                "Access-Control-Allow-Headers": "Authorization, Content-Type",
-                "Access-Control-Max-Age": "600",
-            }
-        )
-    return response
-
-
-def preflight_name(path: str) -> str:
-    """A view name per path, e.g. preflight_events_event_id: the OpenAPI operationId."""
-    return "preflight_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
-
-
 @app.middleware("http")
 def contract_errors(event, get_response):
-    _request.set(event)
+    remember_request(event)
     response = get_response(event)
     # Chalice answers some requests itself (wrong content type, unhandled
     # exceptions) with its own body shape; clients get the contract's instead.
@@ -179,6 +163,8 @@ def staff_token(auth_request):
     # refuse with its own body; this way an unknown token gets the contract's
     # 401. TTL 0: a revoked desk token is refused on its very next request,
     # and no cached policy for one route can decide another.
+    from chalicelib.store import Unavailable
+
     try:
         staff = hadir().identify(bearer_token(auth_request.token))
     except Unavailable:
@@ -189,33 +175,47 @@ def staff_token(auth_request):
     )
 
 
-def staff(role: str, event_id: str | None = None) -> Staff:
-    context = _request.get().context.get("authorizer")
-    return require(Staff.from_context(context), role, event_id)
+routes = Routes(app, staff_token)
+route = routes.route
 
 
-def body(model):
-    return parse_body(model, _request.get().raw_body)
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return file_response(pdf, "application/pdf", filename, "inline")
 
 
-def idempotency_key() -> str | None:
-    """The Idempotency-Key header: a retried request with it gets the first answer."""
-    return parse_idempotency_key(_request.get().headers.get("idempotency-key"))
-
-
-def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
+def file_response(body: Any, content_type: str, filename: str, disposition: str) -> Response:
     return Response(
-        body=payload,
-        status_code=status,
-        headers={"Content-Type": "application/json", **(headers or {})},
+        body=body,
+        status_code=200,
+        headers={
+            "Content-Type": content_type,
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+BAD_DAY = "`date` missing or not a date, or an unknown parameter."
+BAD_PAGE = "a `limit` out of range, an unknown parameter, or a `next` not from this listing"
+NOT_AN_EVENT_DAY = "`date` is not a day of this event."
+NO_BADGE = "Not a code Hadir issued (forged, altered)."
+REVOKED = "Reissued, or the registration was cancelled."
+BADGE_ERRORS = (Code.BADGE_NOT_FOUND, Code.BADGE_REVOKED)
+BADGE_NOTES = {Code.BADGE_NOT_FOUND: NO_BADGE, Code.BADGE_REVOKED: REVOKED}
 
 
 # --- public -----------------------------------------------------------------
 
 
-@app.route("/health", methods=["GET"])
-def health():
+@route(
+    "/health",
+    "GET",
+    summary="Liveness check",
+    replies={200: Reply("The service is up.", shapes.Health)},
+    stored=False,
+)
+def health(call: Call) -> shapes.Health:
     from chalicelib.core.domain import utc_iso
 
     # The server's time: a desk page dates the scans it queues offline by it,
@@ -232,45 +232,97 @@ def server_clock():
     return clock_from_environment()
 
 
-@app.route("/openapi.json", methods=["GET"])
-def openapi():
+@route(
+    "/openapi.json",
+    "GET",
+    summary="This OpenAPI document",
+    replies={200: Reply("An OpenAPI 3.1 document of every route.", dict)},
+    stored=False,
+)
+def openapi(call: Call) -> dict:
     from chalicelib.api.openapi import openapi_document
 
-    return openapi_document()
+    return openapi_document(routes)
 
 
-@app.route("/events/{event_id}", methods=["GET"])
-def get_event(event_id):
+@route(
+    "/events/{event_id}",
+    "GET",
+    summary="Get an event",
+    replies={200: Reply("The event.", Event)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def get_event(call: Call, event_id: str) -> dict:
     from chalicelib.core.presenters import event_json
 
     return event_json(hadir().get_event(event_id))
 
 
-@app.route("/events/{event_id}", methods=["PUT"], authorizer=staff_token)
-def put_event(event_id):
+@route(
+    "/events/{event_id}",
+    "PUT",
+    summary="Create or replace an event",
+    description="The body's `id` must match the path (else 422).",
+    role=ORGANISER,
+    body=Event,
+    replies={
+        200: Reply("Replaced; the event as stored.", Event),
+        201: Reply("Created; the event as stored.", Event),
+    },
+)
+def put_event(call: Call, event_id: str) -> Response:
     from chalicelib.core.presenters import event_json
 
-    staff(ORGANISER)
-    event = body(Event)
+    event = call.body
     if event.id != event_id:
         raise validation_error([{"field": "id", "message": "must match the event id in the path"}])
     created = hadir().put_event(event)
     return json_response(event_json(event), 201 if created else 200)
 
 
-@app.route("/events/{event_id}/registrations", methods=["POST"])
-def register(event_id):
-    registration = body(Registration)
-    return json_response(hadir().register(event_id, registration, idempotency_key()), 201)
+@route(
+    "/events/{event_id}/registrations",
+    "POST",
+    summary="Register for an event",
+    description="Emails are unique per event (trimmed, case-insensitive). `days` defaults to "
+    "every day of the event; `consent` must be true.",
+    body=Registration,
+    idempotent=True,
+    replies={201: Reply("Registered; the badge code is in `badge`.", shapes.Registration)},
+    errors=(
+        Code.EVENT_NOT_FOUND,
+        Code.ALREADY_REGISTERED,
+        Code.EVENT_FULL,
+        Code.REGISTRATION_CLOSED,
+    ),
+)
+def register(call: Call, event_id: str) -> Response:
+    return json_response(hadir().register(event_id, call.body, call.idempotency_key), 201)
 
 
-@app.route("/badges/{code}", methods=["GET"])
-def badge(code):
-    return json_response(hadir().badge_view(code), headers={"Cache-Control": "no-store"})
+@route(
+    "/badges/{code}",
+    "GET",
+    summary="The badge holder's view",
+    description="Public: the code is the secret. Not cached.",
+    replies={200: Reply("The holder, the event and their days.", shapes.BadgeHolder)},
+    errors=BADGE_ERRORS,
+    notes=BADGE_NOTES,
+)
+def badge(call: Call, code: str) -> Response:
+    return json_response(hadir().badge_view(code), headers=NO_STORE)
 
 
-@app.route("/badges/{code}/qr.png", methods=["GET"])
-def badge_qr(code):
+@route(
+    "/badges/{code}/qr.png",
+    "GET",
+    summary="The badge's QR code",
+    description="Send `Accept: image/png` (browsers send `image/*` or `*/*`).",
+    replies={200: Reply("A PNG of a QR code holding exactly the code.", media=(PNG,))},
+    errors=BADGE_ERRORS,
+    notes=BADGE_NOTES,
+)
+def badge_qr(call: Call, code: str) -> Response:
     from chalicelib.documents.qr import qr_png
 
     code = hadir().badge_holder(code).code
@@ -281,131 +333,294 @@ def badge_qr(code):
     )
 
 
-@app.route("/badges/{code}/badge.pdf", methods=["GET"])
-def badge_pdf(code):
+@route(
+    "/badges/{code}/badge.pdf",
+    "GET",
+    summary="The badge, to print",
+    description="For the holder to print at home: not recorded as a print. Send "
+    "`Accept: application/pdf` (or `*/*`). Not cached.",
+    replies={200: Reply("One badge on an A6 page, with its QR code.", media=(PDF,))},
+    errors=BADGE_ERRORS,
+    notes=BADGE_NOTES,
+)
+def badge_pdf(call: Call, code: str) -> Response:
     return pdf_response(hadir().badge_pdf(code), "badge.pdf")
-
-
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    return file_response(pdf, "application/pdf", filename, "inline")
-
-
-def file_response(body, content_type: str, filename: str, disposition: str) -> Response:
-    return Response(
-        body=body,
-        status_code=200,
-        headers={
-            "Content-Type": content_type,
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 # --- desk -------------------------------------------------------------------
 
 
-@app.route("/events/{event_id}/checkins", methods=["POST"], authorizer=staff_token)
-def check_in(event_id):
-    desk = staff(DESK, event_id)
-    request = body(CheckinRequest)
-    answer = hadir().check_in(event_id, request, desk)
-    return json_response(answer.body, outcome_status(answer.outcome))
-
-
-@app.route("/events/{event_id}/attendees", methods=["GET"], authorizer=staff_token)
-def find_attendees(event_id):
-    desk = staff(DESK, event_id)
-    query = parse_query(AttendeeQuery, _request.get().query_params)
-    return json_response(
-        hadir().find_attendees(event_id, query, desk), headers={"Cache-Control": "no-store"}
-    )
-
-
-@app.route("/events/{event_id}/attendees", methods=["POST"], authorizer=staff_token)
-def walk_in(event_id):
-    desk = staff(DESK, event_id)
-    answer = hadir().walk_in(event_id, body(WalkIn), desk, idempotency_key())
-    return json_response(answer.body, outcome_status(answer.outcome))
-
-
-@app.route("/events/{event_id}/attendees/{attendee_id}", methods=["GET"], authorizer=staff_token)
-def attendee(event_id, attendee_id):
-    staff(DESK, event_id)
-    return json_response(
-        hadir().attendee(event_id, attendee_id), headers={"Cache-Control": "no-store"}
-    )
-
-
-@app.route(
-    "/events/{event_id}/attendees/{attendee_id}/badge", methods=["POST"], authorizer=staff_token
+@route(
+    "/events/{event_id}/checkins",
+    "POST",
+    summary="Check an attendee in",
+    description="Send exactly one of `code` (the scanned QR text) or `attendee_id`. The day is "
+    "the event-local date of `scanned_at` (default: now; more than 2 minutes ahead is 422). "
+    "One check-in per attendee per day; repeating a `scan_id` returns the first answer and "
+    "changes nothing.",
+    role=DESK,
+    body=CheckinRequest,
+    replies={
+        200: Reply("Already checked in that day; nothing changed.", shapes.CheckinResult),
+        201: Reply("Checked in.", shapes.CheckinResult),
+    },
+    errors=(
+        Code.BADGE_NOT_FOUND,
+        Code.EVENT_NOT_FOUND,
+        Code.WRONG_EVENT,
+        Code.NOT_REGISTERED_FOR_DAY,
+        Code.NOT_AN_EVENT_DAY,
+        Code.OUTSIDE_CHECKIN_HOURS,
+        Code.BADGE_REVOKED,
+    ),
+    notes={
+        Code.BADGE_NOT_FOUND: "`badge_not_found`: a forged, altered or unknown code or attendee.",
+        Code.OUTSIDE_CHECKIN_HOURS: "`outside_checkin_hours`: the message gives the window.",
+        Code.BADGE_REVOKED: REVOKED,
+    },
 )
-def reissue_badge(event_id, attendee_id):
-    desk = staff(DESK, event_id)
-    request = body(ReissueRequest)
-    reissued = hadir().reissue_badge(event_id, attendee_id, request.reason, desk, idempotency_key())
+def check_in(call: Call, event_id: str) -> Response:
+    answer = hadir().check_in(event_id, call.body, call.staff)
+    return json_response(answer.body, outcome_status(answer.outcome))
+
+
+@route(
+    "/events/{event_id}/attendees",
+    "GET",
+    summary="Find attendees by name",
+    description="`q` is matched case- and accent-insensitively against the starts of the "
+    "words of the name and organisation, and every word of it must match: `sit` finds Siti, "
+    "`do thi` finds Đỗ Thị Hương. An organiser may leave `q` out to page through everyone, "
+    "by name.",
+    role=DESK,
+    query=AttendeeQuery,
+    replies={200: Reply("One page of the people found.", shapes.AttendeeList)},
+    errors=(Code.EVENT_NOT_FOUND,),
+    notes={
+        Code.VALIDATION_ERROR: "No `q` from a desk token, a `q` without a word of 2 or more "
+        f"letters, {BAD_PAGE}."
+    },
+)
+def find_attendees(call: Call, event_id: str) -> Response:
+    return json_response(hadir().find_attendees(event_id, call.query, call.staff), headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/attendees",
+    "POST",
+    summary="Register a walk-in",
+    description="The registration body, plus `check_in: true` and a `scan_id` to check the "
+    "person in at once, on today's event day. The desk may register after public "
+    "registration has closed; capacity and one registration per email hold as online. "
+    "Repeating a `scan_id` returns the first answer and changes nothing.",
+    role=DESK,
+    body=WalkIn,
+    idempotent=True,
+    replies={201: Reply("Registered; `checkin` says whether checked in too.", shapes.WalkInResult)},
+    errors=(Code.EVENT_NOT_FOUND, Code.ALREADY_REGISTERED, Code.EVENT_FULL),
+)
+def walk_in(call: Call, event_id: str) -> Response:
+    answer = hadir().walk_in(event_id, call.body, call.staff, call.idempotency_key)
+    return json_response(answer.body, outcome_status(answer.outcome))
+
+
+@route(
+    "/events/{event_id}/attendees/{attendee_id}",
+    "GET",
+    summary="An attendee's registration",
+    description="Not cached.",
+    role=DESK,
+    replies={200: Reply("The registration, its badge and its check-ins.", shapes.Attendee)},
+    errors=(Code.ATTENDEE_NOT_FOUND, Code.EVENT_NOT_FOUND),
+)
+def attendee(call: Call, event_id: str, attendee_id: str) -> Response:
+    return json_response(hadir().attendee(event_id, attendee_id), headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/attendees/{attendee_id}/badge",
+    "POST",
+    summary="Reissue a badge",
+    description="For a lost badge: a new code, and the old one answers 410 `badge_revoked` "
+    "from then on. The reason is kept in the attendee's history.",
+    role=DESK,
+    body=ReissueRequest,
+    idempotent=True,
+    replies={201: Reply("The new badge.", shapes.BadgeReissued)},
+    errors=(
+        Code.ATTENDEE_NOT_FOUND,
+        Code.EVENT_NOT_FOUND,
+        Code.REGISTRATION_CANCELLED,
+        Code.TOO_MANY_REISSUES,
+    ),
+)
+def reissue_badge(call: Call, event_id: str, attendee_id: str) -> Response:
+    reissued = hadir().reissue_badge(
+        event_id, attendee_id, call.body.reason, call.staff, call.idempotency_key
+    )
     return json_response(reissued, 201)
 
 
-@app.route("/events/{event_id}/sign-in-sheet.pdf", methods=["GET"], authorizer=staff_token)
-def sign_in_sheet(event_id):
-    staff(DESK, event_id)
-    query = parse_query(SignInSheetQuery, _request.get().query_params)
-    return pdf_response(hadir().sign_in_sheet(event_id, query.day), f"daftar-hadir-{query.day}.pdf")
+@route(
+    "/events/{event_id}/sign-in-sheet.pdf",
+    "GET",
+    summary="The paper sign-in sheet of a day",
+    description="The fallback when the network or power fails. Send `Accept: application/pdf` "
+    "(or `*/*`). Not cached.",
+    role=DESK,
+    query=SignInSheetQuery,
+    query_notes={"date": "The event day of the sheet, `YYYY-MM-DD`."},
+    replies={
+        200: Reply(
+            "The daftar hadir: everyone registered for that day, by name, with organisation, "
+            "check-in time if any and a signature box.",
+            media=(PDF,),
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY, Code.VALIDATION_ERROR: BAD_DAY},
+)
+def sign_in_sheet(call: Call, event_id: str) -> Response:
+    day = call.query.day
+    return pdf_response(hadir().sign_in_sheet(event_id, day), f"daftar-hadir-{day}.pdf")
 
 
 # --- organiser --------------------------------------------------------------
 
 
-@app.route("/events/{event_id}/badges.pdf", methods=["GET"], authorizer=staff_token)
-def badge_sheet(event_id):
-    staff(ORGANISER)
-    params = _request.get().query_params
-    # attendee_id repeats; Chalice's getlist raises for a parameter that is absent.
-    attendee_ids = params.getlist("attendee_id") if params and "attendee_id" in params else []
-    others = {name: value for name, value in (params or {}).items() if name != "attendee_id"}
-    query = parse_query(BadgeSheetQuery, others)
-    return pdf_response(
-        hadir().badge_sheet(event_id, query.layout, attendee_ids), f"badges-{event_id}.pdf"
-    )
+@route(
+    "/events/{event_id}/badges.pdf",
+    "GET",
+    summary="Print badges",
+    description="The badges of every active attendee, or of those named by `attendee_id`, "
+    "sorted by name. Each badge printed is added to its attendee's `badge.prints`; one "
+    "printed before is marked as a reprint. Send `Accept: application/pdf` (or `*/*`). "
+    "Not cached.",
+    role=ORGANISER,
+    query=BadgeSheetQuery,
+    lists={
+        "attendee_id": "Only these attendees; repeat it for each one, e.g. "
+        "`?attendee_id=a&attendee_id=b`. Leave it out for every active attendee."
+    },
+    replies={200: Reply("The badges, by name, ready to cut.", media=(PDF,))},
+    errors=(
+        Code.EVENT_NOT_FOUND,
+        Code.ATTENDEE_NOT_FOUND,
+        Code.REGISTRATION_CANCELLED,
+        Code.SHEET_TOO_LARGE,
+    ),
+    notes={
+        Code.ATTENDEE_NOT_FOUND: "`attendee_not_found`: an `attendee_id` not of this event.",
+        Code.REGISTRATION_CANCELLED: "A named attendee is cancelled, so has no badge.",
+        Code.SHEET_TOO_LARGE: "Too many badges for one response: print them in parts, naming "
+        "them with `attendee_id`.",
+        Code.VALIDATION_ERROR: "A `layout` that is not listed.",
+    },
+)
+def badge_sheet(call: Call, event_id: str) -> Response:
+    sheet = hadir().badge_sheet(event_id, call.query.layout, call.lists["attendee_id"])
+    return pdf_response(sheet, f"badges-{event_id}.pdf")
 
 
-@app.route("/events/{event_id}/attendees/{attendee_id}", methods=["DELETE"], authorizer=staff_token)
-def cancel_registration(event_id, attendee_id):
-    staff(ORGANISER)
+@route(
+    "/events/{event_id}/attendees/{attendee_id}",
+    "DELETE",
+    summary="Cancel a registration",
+    description="The badge answers 410 `badge_revoked` from then on, and the counts drop the "
+    "registration.",
+    role=ORGANISER,
+    replies={200: Reply("Cancelled, or it already was.", shapes.Cancelled)},
+    errors=(Code.ATTENDEE_NOT_FOUND, Code.EVENT_NOT_FOUND, Code.ALREADY_CHECKED_IN),
+    notes={Code.ALREADY_CHECKED_IN: "Checked in on some day: undo those check-ins first."},
+)
+def cancel_registration(call: Call, event_id: str, attendee_id: str) -> Response:
     return json_response(hadir().cancel(event_id, attendee_id))
 
 
-@app.route(
-    "/events/{event_id}/checkins/{attendee_id}/{date}", methods=["DELETE"], authorizer=staff_token
+@route(
+    "/events/{event_id}/checkins/{attendee_id}/{date}",
+    "DELETE",
+    summary="Undo a day's check-in",
+    description="The counts follow, and the scan log gains an entry with `result: undone`.",
+    role=ORGANISER,
+    replies={200: Reply("Undone; the check-in as it was.", shapes.CheckinUndone)},
+    errors=(
+        Code.CHECKIN_NOT_FOUND,
+        Code.ATTENDEE_NOT_FOUND,
+        Code.EVENT_NOT_FOUND,
+        Code.VALIDATION_ERROR,
+    ),
+    notes={
+        Code.CHECKIN_NOT_FOUND: "`checkin_not_found`: not checked in on that date.",
+        Code.VALIDATION_ERROR: "`date` is not a date.",
+    },
 )
-def undo_checkin(event_id, attendee_id, date):
-    organiser = staff(ORGANISER)
-    return json_response(hadir().undo_checkin(event_id, attendee_id, date, organiser))
+def undo_checkin(call: Call, event_id: str, attendee_id: str, date: str) -> Response:
+    return json_response(hadir().undo_checkin(event_id, attendee_id, date, call.staff))
 
 
-@app.route("/events/{event_id}/scans", methods=["GET"], authorizer=staff_token)
-def scans(event_id):
-    staff(ORGANISER)
-    query = parse_query(ScanQuery, _request.get().query_params)
-    return json_response(hadir().scans(event_id, query))
+@route(
+    "/events/{event_id}/scans",
+    "GET",
+    summary="The scan log",
+    description="Every check-in attempt, accepted or refused, and every undone check-in.",
+    role=ORGANISER,
+    query=ScanQuery,
+    replies={200: Reply("One page of the scan log.", shapes.ScanList)},
+    errors=(Code.EVENT_NOT_FOUND,),
+    notes={Code.VALIDATION_ERROR: f"A `date` that is not a date, {BAD_PAGE}."},
+)
+def scans(call: Call, event_id: str) -> Response:
+    return json_response(hadir().scans(event_id, call.query))
 
 
-@app.route("/events/{event_id}/attendance", methods=["GET"], authorizer=staff_token)
-def attendance(event_id):
-    staff(ORGANISER)
-    return json_response(hadir().attendance(event_id), headers={"Cache-Control": "no-store"})
+@route(
+    "/events/{event_id}/attendance",
+    "GET",
+    summary="Attendance counts",
+    role=ORGANISER,
+    replies={200: Reply("Counts per event and per day.", shapes.Attendance)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def attendance(call: Call, event_id: str) -> Response:
+    return json_response(hadir().attendance(event_id), headers=NO_STORE)
 
 
-@app.route("/events/{event_id}/attendance/report", methods=["GET"], authorizer=staff_token)
-def attendance_report(event_id):
-    staff(ORGANISER)
-    return json_response(hadir().report(event_id), headers={"Cache-Control": "no-store"})
+@route(
+    "/events/{event_id}/attendance/report",
+    "GET",
+    summary="The attendance report",
+    description="Arrival slots are in the event's time zone. Not cached.",
+    role=ORGANISER,
+    replies={200: Reply("The breakdowns of every event day.", shapes.AttendanceReport)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def attendance_report(call: Call, event_id: str) -> Response:
+    return json_response(hadir().report(event_id), headers=NO_STORE)
 
 
-@app.route("/events/{event_id}/attendance.csv", methods=["GET"], authorizer=staff_token)
-def attendance_csv(event_id):
-    staff(ORGANISER)
+@route(
+    "/events/{event_id}/attendance.csv",
+    "GET",
+    summary="The attendance list, as CSV",
+    description="One row per registration, cancelled ones included, by name, under a header "
+    "row of `name`, `organisation`, `organisation_type`, `gender`, `email`, `phone`, `status` "
+    "(`active` or `cancelled`), `days` (the dates registered for, space-separated), then for "
+    "each event day `<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`) and "
+    "`<date>_desk`. A value left out, or a day not checked in, is an empty cell; a value a "
+    "spreadsheet would run as a formula (one starting `=`, `+`, `-`, `@`, a tab or a carriage "
+    "return) starts with `'`. Not cached.",
+    role=ORGANISER,
+    replies={
+        200: Reply(
+            "A CSV file (UTF-8 with a byte-order mark, so Excel and Google Sheets read the "
+            "names right), sent as an attachment (`Content-Disposition: attachment`).",
+            media=(CSV,),
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def attendance_csv(call: Call, event_id: str) -> Response:
     return file_response(
         hadir().attendance_csv(event_id),
         "text/csv; charset=utf-8",
@@ -414,94 +629,180 @@ def attendance_csv(event_id):
     )
 
 
-@app.route("/events/{event_id}/arrivals.svg", methods=["GET"], authorizer=staff_token)
-def arrivals_svg(event_id):
-    staff(ORGANISER)
-    query = parse_query(SignInSheetQuery, _request.get().query_params)
+@route(
+    "/events/{event_id}/arrivals.svg",
+    "GET",
+    summary="The arrivals chart of a day",
+    description="Not cached.",
+    role=ORGANISER,
+    query=SignInSheetQuery,
+    query_notes={"date": "The event day of the chart, `YYYY-MM-DD`."},
+    replies={
+        200: Reply(
+            "An SVG bar chart of the day's check-ins per 15-minute slot (local time), one bar "
+            "per item of the report's `arrivals`.",
+            media=(SVG,),
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY, Code.VALIDATION_ERROR: BAD_DAY},
+)
+def arrivals_svg(call: Call, event_id: str) -> Response:
     return Response(
-        body=hadir().arrivals_svg(event_id, query.day),
+        body=hadir().arrivals_svg(event_id, call.query.day),
         status_code=200,
-        headers={"Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": "no-store"},
+        headers={"Content-Type": "image/svg+xml; charset=utf-8", **NO_STORE},
     )
 
 
-@app.route("/events/{event_id}/desk-tokens", methods=["POST"], authorizer=staff_token)
-def create_desk_token(event_id):
-    staff(ORGANISER)
-    request = body(DeskTokenRequest)
-    return json_response(
-        hadir().create_desk_token(event_id, request.label), 201, {"Cache-Control": "no-store"}
-    )
+@route(
+    "/events/{event_id}/desk-tokens",
+    "POST",
+    summary="Create a desk token",
+    role=ORGANISER,
+    body=DeskTokenRequest,
+    replies={201: Reply("The new token, shown this once.", shapes.DeskTokenCreated)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def create_desk_token(call: Call, event_id: str) -> Response:
+    return json_response(hadir().create_desk_token(event_id, call.body.label), 201, NO_STORE)
 
 
-@app.route("/events/{event_id}/desk-tokens", methods=["GET"], authorizer=staff_token)
-def list_desk_tokens(event_id):
-    staff(ORGANISER)
+@route(
+    "/events/{event_id}/desk-tokens",
+    "GET",
+    summary="List desk tokens",
+    role=ORGANISER,
+    replies={200: Reply("The event's desk tokens, revoked ones included.", shapes.DeskTokenList)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def list_desk_tokens(call: Call, event_id: str) -> Response:
     return json_response(hadir().list_desk_tokens(event_id))
 
 
-@app.route("/events/{event_id}/desk-tokens/{token_id}", methods=["DELETE"], authorizer=staff_token)
-def revoke_desk_token(event_id, token_id):
-    staff(ORGANISER)
+@route(
+    "/events/{event_id}/desk-tokens/{token_id}",
+    "DELETE",
+    summary="Revoke a desk token",
+    role=ORGANISER,
+    replies={204: Reply("Revoked (or already was); refused from now on.")},
+    errors=(Code.DESK_TOKEN_NOT_FOUND,),
+)
+def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
     hadir().revoke_desk_token(event_id, token_id)
     return Response(body="", status_code=204)
 
 
 # --- pages (API.md §9) --------------------------------------------------------
 
+NOT_MODIFIED = Reply("Not modified (`If-None-Match`).")
 
-def static_response(body: str, headers: dict[str, str]) -> Response:
-    if _request.get().headers.get("if-none-match") == headers["ETag"]:
+
+def static_response(request: Request, body: str, headers: dict[str, Any]) -> Response:
+    if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(body="", status_code=304, headers=headers)
     return Response(body=body, status_code=200, headers=headers)
 
 
-def page_route(name: str):
-    def view(event_id):
+def page_route(name: str) -> None:
+    def view(call: Call, event_id: str) -> Response:
         from chalicelib.api.pages import page
 
         if not is_event_id(event_id):
             raise event_not_found()
-        return static_response(*page(name))
+        return static_response(call.request, *page(name))
 
-    app.route(f"/{name}/{{event_id}}", methods=["GET"], name=f"{name}_page")(view)
+    summary, description = PAGE_DESCRIPTIONS[name]
+    route(
+        f"/{name}/{{event_id}}",
+        "GET",
+        name=f"{name}_page",
+        summary=summary,
+        description=description,
+        tag="pages",
+        replies={
+            200: Reply(
+                "The page: HTML that loads its script. Sent with a strict "
+                "`Content-Security-Policy`.",
+                media=(HTML,),
+            ),
+            304: NOT_MODIFIED,
+        },
+        errors=(Code.EVENT_NOT_FOUND,),
+        notes={Code.EVENT_NOT_FOUND: "Not an event id's shape."},
+        stored=False,
+    )(view)
 
 
 for _page in PAGES:
     page_route(_page)
 
 
-@app.route("/assets/{name}", methods=["GET"])
-def page_asset(name):
+@route(
+    "/assets/{name}",
+    "GET",
+    summary="A page's static file",
+    tag="pages",
+    replies={
+        200: Reply(
+            "JavaScript, CSS or a licence text, with an `ETag`.",
+            media=("text/javascript", "text/css", "text/plain"),
+        ),
+        304: NOT_MODIFIED,
+    },
+    errors=(Code.NOT_FOUND,),
+    stored=False,
+)
+def page_asset(call: Call, name: str) -> Response:
     from chalicelib.api.pages import asset
 
-    return static_response(*asset(name))
+    return static_response(call.request, *asset(name))
 
 
-# --- after every route ------------------------------------------------------
+# --- CORS preflights ----------------------------------------------------------
 
 
-def answer_refusals(view):
-    """Chalice lets no exception of ours out of a view: refusals are answered here."""
+def preflight(call: Call, **_: str) -> Response:
+    """A browser's CORS preflight: the answer API Gateway would otherwise make up itself.
 
-    @functools.wraps(view)
-    def answered(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except Refusal as refusal:
-            return json_response(*refusal_parts(refusal))
+    No authorizer: a preflight never carries the Authorization header.
+    """
+    request = call.request
+    response = Response(body="", status_code=204, headers={"Vary": "Origin"})
+    origin = allowed_origin(request)
+    if origin is not None:
+        methods = app.routes[request.context["resourcePath"]]
+        response.headers.update(
+            {
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": ", ".join(methods),
+                "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                "Access-Control-Max-Age": "600",
+            }
+        )
+    return response
 
-    return answered
-
-
-for _methods in app.routes.values():
-    for _entry in _methods.values():
-        _entry.view_function = answer_refusals(_entry.view_function)
 
 # Chalice's own CORS allows one origin, and API Gateway would answer its OPTIONS
 # without the app; an OPTIONS route on every path answers for several.
 for _path in list(app.routes):
-    app.route(_path, methods=["OPTIONS"], name=preflight_name(_path))(preflight)
+    route(
+        _path,
+        "OPTIONS",
+        name=preflight_name(_path),
+        summary="CORS preflight",
+        description="Browsers send it before a cross-origin request; no token needed.",
+        tag="cors",
+        replies={
+            204: Reply(
+                "No body. When `Origin` is one of the configured origins: "
+                "`Access-Control-Allow-Origin` (that origin), `-Allow-Methods` (this path's), "
+                "`-Allow-Headers` (`Authorization, Content-Type`) and `-Max-Age` (600); "
+                "otherwise none of them. Always `Vary: Origin`."
+            )
+        },
+        stored=False,
+    )(preflight)
 
 # In Lambda, build the services in the init phase: the secrets are read once per
 # cold start, and a misconfiguration fails the init (logged by Lambda, never

@@ -12,46 +12,16 @@ import pytest
 from pydantic import BaseModel
 
 import app as app_module
+from chalicelib.api.errors import STATUS
 from chalicelib.api.openapi import openapi_document
-from chalicelib.core.models import (
-    AttendeeQuery,
-    BadgeSheetQuery,
-    CheckinRequest,
-    DeskTokenRequest,
-    Event,
-    Registration,
-    ReissueRequest,
-    ScanQuery,
-    SignInSheetQuery,
-    WalkIn,
-)
+from chalicelib.core.errors import Code
 from chalicelib.seed import WORKSHOP_ID
 from tests.conftest import registration_body
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 ROOT = Path(__file__).resolve().parent.parent
 
-# What each route parses its JSON body with (app.py's `body(...)` calls).
-REQUEST_MODELS = {
-    "put_event": Event,
-    "register": Registration,
-    "check_in": CheckinRequest,
-    "create_desk_token": DeskTokenRequest,
-    "walk_in": WalkIn,
-    "reissue_badge": ReissueRequest,
-}
-
-# What each route parses its query with (app.py's `parse_query` calls), and the
-# contract's page sizes: (least, most, default).
-QUERY_MODELS = {
-    "find_attendees": AttendeeQuery,
-    "scans": ScanQuery,
-    "badge_sheet": BadgeSheetQuery,
-    "sign_in_sheet": SignInSheetQuery,
-    "arrivals_svg": SignInSheetQuery,
-}
-# Query parameters a route reads beside its query model (app.py's `getlist`).
-EXTRA_QUERY_PARAMETERS = {"badge_sheet": {"attendee_id"}}
+# The contract's page sizes: (least, most, default).
 PAGE_SIZES = {"find_attendees": (1, 100, 20), "scans": (1, 200, 50)}
 
 # From ../shared/API.md: the error codes the contract names for each route, by status.
@@ -179,7 +149,12 @@ ORGANISER_ROUTES = {
 
 @pytest.fixture(scope="module")
 def document():
-    return openapi_document()
+    return openapi_document(app_module.routes)
+
+
+def specs():
+    """(METHOD, path) -> Spec for every route app.py declares."""
+    return {(spec.method, spec.path): spec for spec in app_module.routes.specs}
 
 
 def app_routes():
@@ -208,6 +183,11 @@ def resolve(document, pointer: str):
     return node
 
 
+def deref(document, schema):
+    """The schema itself, or the one its $ref points to."""
+    return resolve(document, schema["$ref"]) if "$ref" in schema else schema
+
+
 def refs_in(node):
     if isinstance(node, dict):
         for key, value in node.items():
@@ -233,16 +213,17 @@ def test_the_document_is_served(api):
 
     assert reply.status == 200, reply
     assert reply.json["openapi"] == "3.1.0"
-    assert reply.json == openapi_document()
+    assert reply.json == openapi_document(app_module.routes)
 
 
 def test_the_document_is_built_once():
-    assert openapi_document() is openapi_document()
+    assert openapi_document(app_module.routes) is openapi_document(app_module.routes)
 
 
 def test_building_the_document_touches_no_aws_client():
     script = (
-        "import sys; from chalicelib.api.openapi import openapi_document; openapi_document(); "
+        "import sys, app; from chalicelib.api.openapi import openapi_document; "
+        "openapi_document(app.routes); "
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')); "
         "assert not loaded, loaded"
     )
@@ -271,6 +252,14 @@ def test_the_document_has_its_header(document):
 
 def test_every_route_of_the_app_is_documented_and_no_other(document):
     assert set(operations(document)) == set(app_routes())
+
+
+def test_every_route_is_declared_once_with_its_spec():
+    declared = [(spec.method, spec.path) for spec in app_module.routes.specs]
+    assert len(declared) == len(set(declared))
+    assert set(declared) == set(app_routes())
+    for key, spec in specs().items():
+        assert app_routes()[key].view_name == spec.name, key
 
 
 def test_operation_ids_are_the_view_names(document):
@@ -330,6 +319,30 @@ def test_every_contract_error_is_documented(document, key):
             assert f"`{code}`" in description, (key, status, code)
 
 
+@pytest.mark.parametrize("key", sorted(CONTRACT_ERRORS), ids=" ".join)
+def test_the_contract_errors_are_among_the_declared_codes(key):
+    declared = specs()[key].codes()
+    for status, codes in CONTRACT_ERRORS[key].items():
+        for code in codes:
+            assert Code(code) in declared, (key, code)
+            assert STATUS[Code(code)] == status, (key, code)
+
+
+def test_every_declared_code_is_in_the_catalogue_and_the_status_table(document):
+    for key, spec in specs().items():
+        for code in spec.codes():
+            assert isinstance(code, Code) and code in STATUS, (key, code)
+        documented = {
+            code
+            for status, response in operations(document)[key]["responses"].items()
+            if int(status) >= 400
+            for code in re.findall(r"`error.code`: ([^.]*)\.", response["description"])[0]
+            .replace("`", "")
+            .split(", ")
+        }
+        assert documented == {code.value for code in spec.codes()}, key
+
+
 def test_error_responses_carry_the_error_envelope(document):
     for key, operation in operations(document).items():
         for status, response in operation["responses"].items():
@@ -379,17 +392,16 @@ def test_every_route_that_touches_the_table_may_answer_503_with_retry_after(docu
 
 
 def test_query_parameters_are_the_query_models(document):
-    for operation in operations(document).values():
+    for key, operation in operations(document).items():
         parameters = [p for p in operation.get("parameters", []) if p["in"] != "header"]
-        model = QUERY_MODELS.get(operation["operationId"])
+        model, lists = specs()[key].query, set(specs()[key].lists)
         if model is None:
-            assert not parameters, operation["operationId"]
+            assert {p["name"] for p in parameters} == lists, key
             continue
         required = {
             field.alias or name: field.is_required() for name, field in model.model_fields.items()
         }
-        extra = EXTRA_QUERY_PARAMETERS.get(operation["operationId"], set())
-        assert {p["name"] for p in parameters} == set(required) | extra, operation["operationId"]
+        assert {p["name"] for p in parameters} == set(required) | lists, key
         for parameter in parameters:
             assert parameter["in"] == "query"
             assert parameter["required"] is required.get(parameter["name"], False), parameter
@@ -493,7 +505,7 @@ def test_revoking_a_desk_token_answers_204_without_a_body(document):
 def test_check_in_results_give_the_local_time(document):
     schemas = document["components"]["schemas"]
     assert "checked_in_at_local" in schemas["CheckinResult"]["required"]
-    holder_day = schemas["BadgeHolder"]["properties"]["days"]["items"]
+    holder_day = deref(document, schemas["BadgeHolder"]["properties"]["days"]["items"])
     assert {"date", "checked_in_at", "checked_in_at_local"} <= set(holder_day["required"])
 
 
@@ -536,14 +548,11 @@ def test_every_ref_resolves(document):
 
 
 def test_request_bodies_are_the_pydantic_models(document):
-    documented = {
-        operation["operationId"]: operation
-        for operation in operations(document).values()
-        if "requestBody" in operation
-    }
-    assert set(documented) == set(REQUEST_MODELS)
-    for operation_id, model in REQUEST_MODELS.items():
-        check_required_fields(document, body_schema(document, documented[operation_id]), model)
+    for key, operation in operations(document).items():
+        model = specs()[key].body
+        assert ("requestBody" in operation) == (model is not None), key
+        if model is not None:
+            check_required_fields(document, body_schema(document, operation), model)
 
 
 def check_required_fields(document, schema: dict, model: type[BaseModel]) -> None:
@@ -656,3 +665,100 @@ def test_the_report_reply_has_the_documented_shape(api, document, desk_token, or
     assert day["by_gender"]["not_given"] == day["by_organisation_type"]["not_given"] == 1
     assert day["by_desk"] == {"A": 1, "Organiser": 1}
     assert day["walk_ins"] == 2 and day["arrivals"]
+
+
+def json_replies():
+    """(METHOD, path, status) of every JSON answer a route declares, errors aside."""
+    return {
+        (spec.method, spec.path, status)
+        for spec in app_module.routes.specs
+        for status, reply in spec.replies.items()
+        if reply.shape is not None
+    }
+
+
+def test_every_json_reply_validates_against_its_declared_schema(
+    api, document, organiser, desk_token
+):
+    """A realistic request for each JSON answer of each route, checked against the document."""
+    checked = set()
+
+    def check(method, path, reply, status):
+        check_reply(document, method, path, reply, status)
+        checked.add((method, path, status))
+
+    events, at = "/events/{event_id}", f"/events/{WORKSHOP_ID}"
+    attendee = f"{events}/attendees/{{attendee_id}}"
+
+    check("GET", "/health", api.get("/health"), 200)
+    check("GET", "/openapi.json", api.get("/openapi.json"), 200)
+    reply = api.get(at)
+    check("GET", events, reply, 200)
+    check("PUT", events, api.put(at, reply.json, token=organiser), 200)
+    created = {**reply.json, "id": "new-event-2016"}
+    check("PUT", events, api.put("/events/new-event-2016", created, token=organiser), 201)
+
+    reply = api.post(
+        f"{at}/registrations", registration_body(), headers={"Idempotency-Key": "k" * 16}
+    )
+    check("POST", f"{events}/registrations", reply, 201)
+    code, attendee_id = reply.json["badge"]["code"], reply.json["attendee_id"]
+    check("GET", "/badges/{code}", api.get(f"/badges/{code}"), 200)
+    scan = {"code": code, "scan_id": "scan-0001"}
+    check("POST", f"{events}/checkins", api.post(f"{at}/checkins", scan, token=desk_token), 201)
+    again = {**scan, "scan_id": "scan-0002"}
+    check("POST", f"{events}/checkins", api.post(f"{at}/checkins", again, token=desk_token), 200)
+    reply = api.get(f"{at}/attendees?q=sit", token=desk_token)
+    check("GET", f"{events}/attendees", reply, 200)
+    check("GET", attendee, api.get(f"{at}/attendees/{attendee_id}", token=desk_token), 200)
+
+    walk_in = registration_body(email="walk@example.org")
+    reply = api.post(f"{at}/attendees", {**walk_in, "check_in": False}, token=desk_token)
+    check("POST", f"{events}/attendees", reply, 201)
+    walk_in_id = reply.json["attendee_id"]
+    reply = api.post(f"{at}/attendees/{walk_in_id}/badge", {"reason": "lost"}, token=desk_token)
+    check("POST", f"{attendee}/badge", reply, 201)
+    check("DELETE", attendee, api.delete(f"{at}/attendees/{walk_in_id}", token=organiser), 200)
+
+    reply = api.delete(f"{at}/checkins/{attendee_id}/2016-11-29", token=organiser)
+    check("DELETE", f"{events}/checkins/{{attendee_id}}/{{date}}", reply, 200)
+    check("GET", f"{events}/scans", api.get(f"{at}/scans", token=organiser), 200)
+    check("GET", f"{events}/attendance", api.get(f"{at}/attendance", token=organiser), 200)
+    reply = api.get(f"{at}/attendance/report", token=organiser)
+    check("GET", f"{events}/attendance/report", reply, 200)
+    reply = api.post(f"{at}/desk-tokens", {"label": "Desk B"}, token=organiser)
+    check("POST", f"{events}/desk-tokens", reply, 201)
+    check("GET", f"{events}/desk-tokens", api.get(f"{at}/desk-tokens", token=organiser), 200)
+
+    assert checked == json_replies(), "drive the answers not checked here"
+
+
+# An unknown token, not a missing one: without an Authorization header the
+# gateway refuses the request itself, with its own body (as documented).
+@pytest.mark.parametrize(
+    ("method", "path", "status", "address", "body", "token"),
+    [
+        ("GET", "/events/{event_id}", 404, "/events/no-such-event", None, None),
+        (
+            "POST",
+            "/events/{event_id}/registrations",
+            422,
+            f"/events/{WORKSHOP_ID}/registrations",
+            {},
+            None,
+        ),
+        (
+            "GET",
+            "/events/{event_id}/attendance",
+            401,
+            f"/events/{WORKSHOP_ID}/attendance",
+            None,
+            "nope",
+        ),
+    ],
+)
+def test_error_replies_validate_against_the_error_schema(
+    api, document, method, path, status, address, body, token
+):
+    reply = api.call(method, address, body=body, token=token)
+    check_reply(document, method, path, reply, status)

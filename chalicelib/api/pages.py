@@ -18,6 +18,24 @@ from chalicelib.core.errors import Code, Refusal
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 PAGES = ("register", "desk", "kiosk", "dashboard")
+# Each page's summary and who uses it, for the OpenAPI document.
+PAGE_DESCRIPTIONS = {
+    "register": ("Registration page", "Public: the registration form, then the badge."),
+    "desk": (
+        "Desk page",
+        "For desk staff: camera scanning, search, walk-ins, reissue and an offline queue. "
+        "The desk token is given in the fragment (`#token=...`), which is never sent.",
+    ),
+    "kiosk": (
+        "Kiosk page",
+        "Self-service scanning at the door for attendees, with a desk token (`#token=...`).",
+    ),
+    "dashboard": (
+        "Dashboard page",
+        "For organisers: counts, chart, CSV, badge printing and desk tokens, with the "
+        "organiser token (`#token=...`).",
+    ),
+}
 # Every page is one shell (web/page.html) naming its script, <page>.js, and its
 # own style sheet after hadir.css; the kiosk is dressed as the desk.
 PAGE_STYLESHEETS = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from typing import Any
 
+from chalicelib.core import shapes
 from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
 from chalicelib.core.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
 from chalicelib.core.records import EventRecord, ScanEntry
@@ -39,15 +41,16 @@ def date_range(days: list[date]) -> str:
     return f"{date_range([first])} - {date_range([last])}"
 
 
-def event_json(event: Event) -> dict:
+def event_json(event: Event) -> dict[str, Any]:
     return event.model_dump(mode="json")
 
 
-def badge_json(code: str) -> dict:
+def badge_json(code: str) -> shapes.Badge:
     return {"code": code, "qr_png_url": f"/badges/{code}/qr.png", "url": f"/badges/{code}"}
 
 
-def registration_json(attendee: Attendee, code: str) -> dict:
+def registration_json(attendee: Attendee, code: str) -> dict[str, Any]:
+    """A `shapes.Registration`; typed as a dict while the walk-in adds `checkin` to it."""
     return {
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
@@ -58,11 +61,11 @@ def registration_json(attendee: Attendee, code: str) -> dict:
     }
 
 
-def checkin_times(event: Event, at: datetime) -> dict:
+def checkin_times(event: Event, at: datetime) -> shapes.CheckinTimes:
     return {"checked_in_at": utc_iso(at), "checked_in_at_local": local_iso(event, at)}
 
 
-def badge_holder_json(event: Event, attendee: Attendee, code: str) -> dict:
+def badge_holder_json(event: Event, attendee: Attendee, code: str) -> shapes.BadgeHolder:
     """What the badge holder sees: their own details, the event, their days."""
     return {
         "attendee_id": attendee.id,
@@ -84,8 +87,13 @@ def badge_holder_json(event: Event, attendee: Attendee, code: str) -> dict:
 
 
 def checkin_json(
-    event: Event, attendee: Attendee, day: EventDay, checkin: Checkin, result: str
-) -> dict:
+    event: Event,
+    attendee: Attendee,
+    day: EventDay,
+    checkin: Checkin,
+    result: str,
+) -> dict[str, Any]:
+    """A `shapes.CheckinResult` (or, with the undo's `undone_at`, a `shapes.CheckinUndone`)."""
     return {
         "result": result,
         "attendee": {
@@ -99,22 +107,23 @@ def checkin_json(
     }
 
 
-def _day_checkins(event: Event, attendee: Attendee) -> list[dict]:
+def _day_checkins(event: Event, attendee: Attendee) -> list[shapes.RegisteredDay]:
     """Each registered day with its check-in time, or nulls."""
-    return [
-        {
-            "date": day.isoformat(),
-            **(
-                checkin_times(event, attendee.checkins[day].at)
-                if day in attendee.checkins
-                else {"checked_in_at": None, "checked_in_at_local": None}
-            ),
-        }
-        for day in attendee.days
-    ]
+    days: list[shapes.RegisteredDay] = []
+    for day in attendee.days:
+        checkin = attendee.checkins.get(day)
+        times = checkin_times(event, checkin.at) if checkin else None
+        days.append(
+            {
+                "date": day.isoformat(),
+                "checked_in_at": times["checked_in_at"] if times else None,
+                "checked_in_at_local": times["checked_in_at_local"] if times else None,
+            }
+        )
+    return days
 
 
-def attendee_summary_json(event: Event, attendee: Attendee) -> dict:
+def attendee_summary_json(event: Event, attendee: Attendee) -> shapes.AttendeeSummary:
     """A search result: enough for the desk to see at once whether someone is in."""
     return {
         "id": attendee.id,
@@ -125,7 +134,7 @@ def attendee_summary_json(event: Event, attendee: Attendee) -> dict:
     }
 
 
-def attendee_json(event: Event, attendee: Attendee, code: str | None) -> dict:
+def attendee_json(event: Event, attendee: Attendee, code: str | None) -> shapes.Attendee:
     """The desk's full view of one registration: details, badge, check-ins."""
     return {
         "attendee_id": attendee.id,
@@ -143,7 +152,10 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> dict:
         "registered_at": utc_iso(attendee.registered_at),
         "cancelled_at": utc_iso(attendee.cancelled_at) if attendee.cancelled_at else None,
         "badge": {
-            **(badge_json(code) if code else {"code": None, "qr_png_url": None, "url": None}),
+            # Null links once cancelled: the code is no longer one to show.
+            "code": code,
+            "qr_png_url": badge_json(code)["qr_png_url"] if code else None,
+            "url": badge_json(code)["url"] if code else None,
             "status": "active" if attendee.is_active else "revoked",
             "reissues": [
                 {
@@ -170,7 +182,7 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> dict:
     }
 
 
-def scan_json(entry: ScanEntry) -> dict:
+def scan_json(entry: ScanEntry) -> shapes.Scan:
     return {
         "scan_id": entry.scan_id,
         "date": entry.day,
@@ -203,7 +215,7 @@ def arrival_counts(record: EventRecord, day: EventDay) -> list[tuple[str, int]]:
     return [(slot, counted.get(slot, 0)) for slot in slots]
 
 
-def report_day_json(record: EventRecord, day: EventDay) -> dict:
+def report_day_json(record: EventRecord, day: EventDay) -> shapes.ReportDay:
     return {
         "number": day.number,
         "date": day.date.isoformat(),

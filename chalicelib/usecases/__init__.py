@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from chalicelib.core import shapes
 from chalicelib.core.auth import Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
@@ -83,7 +84,7 @@ class Hadir:
     def badge_holder(self, code: str) -> BadgeHolder:
         return badge_holder(self._stores, self._badges, code)
 
-    def badge_view(self, code: str) -> dict:
+    def badge_view(self, code: str) -> shapes.BadgeHolder:
         return self._registrations.badge_view(code)
 
     # check-in
@@ -94,7 +95,7 @@ class Hadir:
     def find_attendees(self, event_id: str, query: AttendeeQuery, staff: Staff) -> dict:
         return self._desk.find_attendees(event_id, query, staff)
 
-    def attendee(self, event_id: str, attendee_id: str) -> dict:
+    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
         return self._desk.attendee(event_id, attendee_id)
 
     def reissue_badge(

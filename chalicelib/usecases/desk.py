@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.core import presenters
+from chalicelib.core import presenters, shapes
 from chalicelib.core.auth import ORGANISER, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
@@ -85,7 +85,7 @@ class DeskWork:
         found = self._store.attendees.get_many([hit.attendee_id for hit in hits])
         return Page([found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor)
 
-    def attendee(self, event_id: str, attendee_id: str) -> dict:
+    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
         record = event_record(self._store, event_id)
         attendee = attendee_of(self._store, record.event, attendee_id)
         code = self._badges.code(attendee) if attendee.is_active else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from chalicelib.core import presenters
+from chalicelib.core import presenters, shapes
 from chalicelib.core.auth import Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
@@ -204,7 +204,7 @@ class Registrations:
             source=source,
         )
 
-    def badge_view(self, code: str) -> dict:
+    def badge_view(self, code: str) -> shapes.BadgeHolder:
         """What a badge's holder sees at its link."""
         holder = badge_holder(self._store, self._badges, code)
         event = event_record(self._store, holder.attendee.event_id).event

@@ -1,0 +1,228 @@
+"""The route registry: each view declares its spec once, and `Routes.route` does the rest.
+
+A spec says what a route is (summary, role, body and query models, what it
+answers, the error codes it may give). `route()` registers the view with Chalice,
+works out who is asking and checks their role, parses the body and the query,
+answers any refusal with the contract's envelope, and keeps the spec, from which
+chalicelib/api/openapi.py builds the OpenAPI document. A view is then left to
+call a use case and shape its answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Chalice, Response
+from chalice.app import ChaliceAuthorizer, Request
+from pydantic import BaseModel
+
+from chalicelib.api.errors import refusal_parts
+from chalicelib.core.auth import NOBODY, Staff, require
+from chalicelib.core.errors import Code, Refusal
+from chalicelib.core.models import parse_body, parse_idempotency_key, parse_query
+
+# Responses of these types are binary. API Gateway (and Chalice, which mimics
+# it) hands them back only to requests whose Accept header names them: browsers
+# do ("image/*", "*/*"); a scripted client must send "Accept: image/png".
+BINARY_TYPES = ["image/png", "image/*", "application/pdf"]
+
+PNG = "image/png"
+PDF = "application/pdf"
+CSV = "text/csv"
+SVG = "image/svg+xml"
+HTML = "text/html"
+
+# The request being handled. Chalice keeps one `app.current_request` per app,
+# which `chalice local` (a threaded server) shares between concurrent requests;
+# the app's middleware records each request here, per thread, instead.
+_request: ContextVar[Request] = ContextVar("request")
+
+
+def remember_request(request: Request) -> None:
+    _request.set(request)
+
+
+def current_request() -> Request:
+    return _request.get()
+
+
+def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        body=payload,
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer a route gives when it succeeds.
+
+    JSON of `shape` (a TypedDict of chalicelib.core.shapes, or a pydantic model),
+    a file or page of one of `media` types, or, with neither, no body at all.
+    """
+
+    description: str
+    shape: Any = None
+    media: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a route is, declared once beside its view.
+
+    `role` is None for a public route, else `desk` (a desk token for the path's
+    event, or an organiser) or `organiser`. `errors` are the refusal codes the
+    route's use case may give; those that follow from the spec itself (a body, a
+    role, a binary reply, the table) are added by `codes()`. `notes` say when a
+    code is given, where that is not obvious. `lists` are query parameters that
+    repeat (read as lists, beside the query model), with their descriptions.
+    `stored` routes read or write the table, so may answer 503.
+    """
+
+    name: str
+    path: str
+    method: str
+    summary: str
+    replies: dict[int, Reply]
+    description: str = ""
+    role: str | None = None
+    tag: str = ""
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    query_notes: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, str] = field(default_factory=dict)
+    errors: tuple[Code, ...] = ()
+    notes: dict[Code, str] = field(default_factory=dict)
+    idempotent: bool = False
+    stored: bool = True
+
+    @property
+    def group(self) -> str:
+        """The tag the route is listed under: its own, else its role's."""
+        return self.tag or self.role or "public"
+
+    def binaries(self) -> list[str]:
+        """The binary media types the route answers with (they need an Accept header)."""
+        return [
+            media
+            for reply in self.replies.values()
+            for media in reply.media
+            if media in BINARY_TYPES
+        ]
+
+    def codes(self) -> list[Code]:
+        """Every error code the route may answer, declared or implied, each once."""
+        implied: list[Code] = []
+        if self.binaries():
+            implied.append(Code.BAD_REQUEST)
+        if self.role is not None:
+            implied += [Code.UNAUTHORIZED, Code.FORBIDDEN]
+        if self.body is not None:
+            implied += [Code.INVALID_JSON, Code.UNSUPPORTED_MEDIA_TYPE, Code.VALIDATION_ERROR]
+        if self.query is not None:
+            implied.append(Code.VALIDATION_ERROR)
+        if self.idempotent:
+            implied.append(Code.IDEMPOTENCY_KEY_REUSED)
+        if self.stored:
+            implied.append(Code.TEMPORARILY_UNAVAILABLE)
+        return list(dict.fromkeys([*self.errors, *implied]))
+
+
+@dataclass(frozen=True)
+class Call:
+    """A request as a view sees it: parsed, and its staff allowed.
+
+    `staff` is who is asking; on a public route nobody is (role NOBODY).
+    """
+
+    request: Request
+    staff: Staff
+    body: Any = None
+    query: Any = None
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    idempotency_key: str | None = None
+
+
+View = Callable[..., Any]
+
+
+def staff_of(request: Request) -> Staff:
+    """Who is asking: the one place a request becomes a `Staff`.
+
+    Today the API Gateway authorizer has looked the bearer token up and left its
+    verdict in the request's context; when staff auth moves into the app, the
+    lookup happens here instead (and `Routes.add` stops naming the authorizer).
+    """
+    return Staff.from_context(request.context.get("authorizer"))
+
+
+class Routes:
+    """The app's routes and their specs, in the order they were declared."""
+
+    def __init__(self, app: Chalice, authorizer: ChaliceAuthorizer) -> None:
+        self.app = app
+        self.authorizer = authorizer
+        self.specs: list[Spec] = []
+
+    def route(
+        self, path: str, method: str, *, name: str = "", **spec: Any
+    ) -> Callable[[View], View]:
+        """Declare a route: `@routes.route("/events/{event_id}", "GET", summary=..., ...)`.
+
+        The keywords are `Spec`'s; the view's name is the route's name (the
+        OpenAPI operationId) unless `name` is given. The view is called with the
+        `Call` and the path's parameters.
+        """
+
+        def register(view: View) -> View:
+            self.add(Spec(name=name or view.__name__, path=path, method=method, **spec), view)
+            return view
+
+        return register
+
+    def add(self, spec: Spec, view: View) -> None:
+        def handler(**params: str) -> Any:
+            try:
+                return view(self.call(spec, current_request(), params), **params)
+            except Refusal as refusal:
+                # Chalice lets no exception of ours out of a view: refusals are answered here.
+                return json_response(*refusal_parts(refusal))
+
+        handler.__name__ = handler.__qualname__ = spec.name
+        handler.__doc__ = view.__doc__
+        authorizer = self.authorizer if spec.role is not None else None
+        self.app.route(spec.path, methods=[spec.method], name=spec.name, authorizer=authorizer)(
+            handler
+        )
+        self.specs.append(spec)
+
+    @staticmethod
+    def call(spec: Spec, request: Request, params: dict[str, str]) -> Call:
+        """Authorise, then parse the body, the query and the Idempotency-Key, as the spec says."""
+        staff = Staff(role=NOBODY)
+        if spec.role is not None:
+            staff = require(staff_of(request), spec.role, params.get("event_id"))
+        body = parse_body(spec.body, request.raw_body) if spec.body is not None else None
+        given = request.query_params
+        # Chalice's getlist raises for a parameter that is absent.
+        lists = {
+            name: given.getlist(name) if given is not None and name in given else []
+            for name in spec.lists
+        }
+        others = {name: value for name, value in (given or {}).items() if name not in spec.lists}
+        query = parse_query(spec.query, others) if spec.query is not None else None
+        key = None
+        if spec.idempotent:
+            # A retried request with the same key gets the first answer.
+            key = parse_idempotency_key(request.headers.get("idempotency-key"))
+        return Call(request, staff, body, query, lists, key)
+
+
+def preflight_name(path: str) -> str:
+    """A view name per path, e.g. preflight_events_event_id: the OpenAPI operationId."""
+    return "preflight_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
