@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import AuthResponse, Chalice, Response
 
-from chalicelib.api.errors import outcome_status
+from chalicelib.api.errors import edge_refusal, outcome_status, refusal_parts
 from chalicelib.api.pages import PAGE_DESCRIPTIONS, PAGES
 from chalicelib.api.routes import (
     BINARY_TYPES,
@@ -80,25 +80,6 @@ def use_hadir(services: Hadir | None) -> None:
     _hadir = services
 
 
-# --- errors: mapped once, here ----------------------------------------------
-
-_CHALICE_ERRORS = {
-    # The one 400 Chalice makes itself: a binary response the request's Accept
-    # header does not name.
-    400: (
-        "bad_request",
-        "Send an Accept header that names this response's type (image/png, application/pdf).",
-    ),
-    403: ("forbidden", "This token may not do that."),
-    404: ("not_found", "There is nothing at this address."),
-    405: ("method_not_allowed", "This address does not accept that method."),
-    413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "Send the body as application/json."),
-    500: ("internal_error", "Something went wrong on our side; the request may be retried."),
-}
-_OTHER_CLIENT_ERROR = ("bad_request", "The request could not be handled.")
-
-
 # --- CORS: the configured origins only ---------------------------------------
 
 
@@ -124,8 +105,7 @@ def cors(event, get_response):
         origin = allowed_origin(event)
     except ConfigurationError:
         app.log.exception("HADIR_CORS_ORIGINS is misconfigured")
-        code, message = _CHALICE_ERRORS[500]
-        return json_response({"error": {"code": code, "message": message}}, 500)
+        return json_response(*refusal_parts(edge_refusal(500)))
     response = get_response(event)
     if origin is not None:
         response.headers["Access-Control-Allow-Origin"] = origin
@@ -144,12 +124,9 @@ def contract_errors(event, get_response):
     if response.status_code >= 400 and not (
         isinstance(response.body, dict) and "error" in response.body
     ):
-        fallback = _CHALICE_ERRORS[500] if response.status_code >= 500 else _OTHER_CLIENT_ERROR
-        code, message = _CHALICE_ERRORS.get(response.status_code, fallback)
         kept = {k: v for k, v in response.headers.items() if k.lower() == "allow"}
-        return json_response(
-            {"error": {"code": code, "message": message}}, response.status_code, kept
-        )
+        body, _, _ = refusal_parts(edge_refusal(response.status_code))
+        return json_response(body, response.status_code, kept)
     return response
 
 

@@ -15,12 +15,13 @@ import json
 import tarfile
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "web" / "vendor"
 REGISTRY = "https://registry.npmjs.org"
 
 # name, version, sha512 integrity, {file in the tarball: name served}, licence
-PACKAGES = [
+PACKAGES: list[dict[str, Any]] = [
     {
         "name": "jsqr",
         "version": "1.4.0",
@@ -61,7 +62,10 @@ def main() -> None:
         files = {}
         with tarfile.open(fileobj=io.BytesIO(tarball(package)), mode="r:gz") as archive:
             for member, served in package["files"].items():
-                content = archive.extractfile(member).read()
+                extracted = archive.extractfile(member)
+                if extracted is None:
+                    raise SystemExit(f"{member} is not a file in {package['name']}")
+                content = extracted.read()
                 (VENDOR_DIR / served).write_bytes(content)
                 files[served] = hashlib.sha256(content).hexdigest()
         manifest.append(

@@ -394,7 +394,7 @@ def needed_symbol_versions(elf_bytes: bytes) -> set[str]:
     from elftools.elf.elffile import ELFFile
     from elftools.elf.gnuversions import GNUVerNeedSection
 
-    needed = set()
+    needed: set[str] = set()
     for section in ELFFile(io.BytesIO(elf_bytes)).iter_sections():
         if isinstance(section, GNUVerNeedSection):
             for _, auxiliaries in section.iter_versions():

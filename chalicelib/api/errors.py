@@ -70,3 +70,31 @@ def error_headers(code: Code | str) -> dict[str, str]:
 def refusal_parts(refusal: Refusal) -> tuple[dict, int, dict[str, str]]:
     """Body, status and headers of a refusal's answer."""
     return refusal.body(), error_status(refusal.code), error_headers(refusal.code)
+
+
+# What Chalice answers by itself (a wrong content type, an unhandled
+# exception...), in the contract's envelope instead of Chalice's own.
+_EDGE = {
+    # The one 400 Chalice makes itself: a binary response the request's Accept
+    # header does not name.
+    400: Refusal(
+        Code.BAD_REQUEST,
+        "Send an Accept header that names this response's type (image/png, application/pdf).",
+    ),
+    403: Refusal(Code.FORBIDDEN, "This token may not do that."),
+    404: Refusal(Code.NOT_FOUND, "There is nothing at this address."),
+    405: Refusal(Code.METHOD_NOT_ALLOWED, "This address does not accept that method."),
+    413: Refusal(Code.PAYLOAD_TOO_LARGE, "The request body is too large."),
+    415: Refusal(Code.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
+    500: Refusal(
+        Code.INTERNAL_ERROR, "Something went wrong on our side; the request may be retried."
+    ),
+}
+_OTHER_CLIENT_ERROR = Refusal(Code.BAD_REQUEST, "The request could not be handled.")
+
+
+def edge_refusal(status: int) -> Refusal:
+    """The refusal that stands for an error status Chalice made itself."""
+    if status in _EDGE:
+        return _EDGE[status]
+    return _EDGE[500] if status >= 500 else _OTHER_CLIENT_ERROR

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, time
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from chalicelib.core.errors import Code, Refusal, validation_error
 
@@ -95,8 +96,12 @@ def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-def Text(max_length: int) -> Any:  # noqa: N802 - reads as a type in annotations
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
+# Free text, trimmed and NFC-normalised, without control characters, at most
+# this many characters: names, organisations, titles, desk labels.
+Text64 = Annotated[str, Field(max_length=64), AfterValidator(_clean_text)]
+Text200 = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
+Text300 = Annotated[str, Field(max_length=300), AfterValidator(_clean_text)]
+Text500 = Annotated[str, Field(max_length=500), AfterValidator(_clean_text)]
 
 
 # A local wall-clock time of the event day, "HH:MM" in and out.
@@ -118,8 +123,8 @@ def _check_timezone(value: str) -> str:
 class Venue(BaseModel):
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
-    name: Text(200)
-    address: Text(500) | None = None
+    name: Text200
+    address: Text500 | None = None
     phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
 
 
@@ -150,8 +155,8 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str = Field(pattern=EVENT_ID_PATTERN)
-    title: Text(300)
-    organisers: list[Text(200)] = Field(default_factory=list, max_length=20)
+    title: Text300
+    organisers: list[Text200] = Field(default_factory=list, max_length=20)
     venue: Venue
     timezone: Annotated[str, AfterValidator(_check_timezone)]
     days: list[EventDay] = Field(min_length=1, max_length=60)
@@ -183,11 +188,11 @@ class Event(BaseModel):
 class Registration(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    name: Text(200)
+    name: Text200
     email: Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
-    organisation: Text(200)
+    organisation: Text200
     phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
-    job_title: Text(200) | None = None
+    job_title: Text200 | None = None
     gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
     organisation_type: Literal[ORGANISATION_TYPES] | None = None  # type: ignore[valid-type]
     days: list[date] | None = Field(default=None, max_length=60)
@@ -210,7 +215,7 @@ class CheckinRequest(BaseModel):
     code: Annotated[str, Field(min_length=1, max_length=512)] | None = None
     attendee_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     scan_id: str = Field(pattern=SCAN_ID_PATTERN)
-    desk: Text(64) | None = None
+    desk: Text64 | None = None
     scanned_at: AwareDatetime | None = None
 
     @model_validator(mode="after")
@@ -225,7 +230,7 @@ class WalkIn(Registration):
 
     check_in: bool = False
     scan_id: str | None = Field(default=None, pattern=SCAN_ID_PATTERN)
-    desk: Text(64) | None = None
+    desk: Text64 | None = None
 
     @model_validator(mode="after")
     def _check_in_needs_a_scan_id(self) -> WalkIn:
@@ -237,13 +242,13 @@ class WalkIn(Registration):
 class ReissueRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    reason: Text(200)
+    reason: Text200
 
 
 class DeskTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    label: Text(64)
+    label: Text64
 
 
 # --- parsing ----------------------------------------------------------------
@@ -279,7 +284,7 @@ _FRIENDLY = {
 }
 
 
-def _field_message(error: dict) -> str:
+def _field_message(error: ErrorDetails) -> str:
     if error["type"] == "value_error":
         # Our own validators' messages: fixed text, never the input.
         return str(error["ctx"]["error"])
