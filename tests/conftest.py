@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 
-import boto3
 import pytest
 from chalice.test import Client
-from moto import mock_aws
-
-# Before anything creates a boto3 client: never reach a real AWS account.
-os.environ.update(
-    AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",
-    AWS_SECURITY_TOKEN="testing",
-    AWS_SESSION_TOKEN="testing",
-    AWS_DEFAULT_REGION="ap-southeast-3",
-)
 
 import app as app_module
 from chalicelib.core.auth import hash_token
 from chalicelib.core.clock import FixedClock
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.services import Hadir
-from chalicelib.store import Store, create_table
-from devtools.local_dynamodb import serialise_moto_dynamodb
+from chalicelib.store import Store
+from tests.support.aws import moto_table  # sets fake AWS credentials on import
 
 ORGANISER_TOKEN = "organiser-token-for-tests-only"
 BADGE_SECRET = b"badge-secret-for-tests-only-0123456789"
@@ -37,10 +25,7 @@ WORKSHOP_MORNING = datetime.fromisoformat("2016-11-29T09:00:00+07:00")
 
 @pytest.fixture
 def dynamodb():
-    serialise_moto_dynamodb()
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="ap-southeast-3")
-        create_table(client, TABLE)
+    with moto_table(TABLE) as client:
         yield client
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
 
 from chalicelib.api.errors import outcome_status
@@ -20,13 +19,13 @@ from chalicelib.seed import WORKSHOP_ID
 from chalicelib.services import Hadir
 from chalicelib.store import Store
 from tests.conftest import BADGE_SECRET, ORGANISER_TOKEN, TABLE
+from tests.support.aws import dynamodb_client
 
 DESK_A = Staff(role=DESK, event_id=WORKSHOP_ID, token_id="desk-a", label="Desk A")
 
 
 def container(clock) -> Hadir:
-    client = boto3.client("dynamodb", region_name="ap-southeast-3")
-    return Hadir(Store(client, TABLE), clock, BADGE_SECRET, hash_token(ORGANISER_TOKEN))
+    return Hadir(Store(dynamodb_client(), TABLE), clock, BADGE_SECRET, hash_token(ORGANISER_TOKEN))
 
 
 def all_at_once(count: int, work) -> list:

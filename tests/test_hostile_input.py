@@ -46,18 +46,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 import app as app_module
 from chalicelib.core.badges import issue_code
-from chalicelib.store import create_table
-from devtools.local_dynamodb import serialise_moto_dynamodb
 from tests.conftest import TABLE, WORKSHOP_ID, Reply, registration_body
+from tests.support.aws import moto_table
 from tests.test_http_contract import (
     DAY1,
     DAY2,
@@ -193,10 +190,7 @@ def enforce_dynamodb_key_limits(params, model, **_):
 @pytest.fixture(scope="module")
 def dynamodb():
     """conftest's table, shared by this module's tests, held to DynamoDB's key limits."""
-    serialise_moto_dynamodb()
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="ap-southeast-3")
-        create_table(client, TABLE)
+    with moto_table(TABLE) as client:
         client.meta.events.register("provide-client-params.dynamodb.*", enforce_dynamodb_key_limits)
         yield client
 
