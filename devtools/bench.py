@@ -179,7 +179,7 @@ def requests_per_operation() -> None:
 
 
 def scaling() -> None:
-    from tests.test_desk_races import seed_directly
+    from tests.support.direct import seed_directly
 
     with Moto() as moto:
         for size, add in ((100, 100), (5000, 4900)):

@@ -6,41 +6,16 @@ sharing only the table. A barrier releases them together.
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from chalicelib.api.errors import outcome_status
-from chalicelib.core.auth import DESK, Staff, hash_token
+from chalicelib.core.auth import DESK, Staff
 from chalicelib.core.errors import Refusal
 from chalicelib.core.models import CheckinRequest, Event, Registration
 from chalicelib.seed import WORKSHOP_ID
-from chalicelib.services import Hadir
-from chalicelib.store import Store
-from tests.conftest import BADGE_SECRET, ORGANISER_TOKEN, TABLE
-from tests.support.aws import dynamodb_client
+from tests.support.containers import all_at_once, container
 
 DESK_A = Staff(role=DESK, event_id=WORKSHOP_ID, token_id="desk-a", label="Desk A")
-
-
-def container(clock) -> Hadir:
-    return Hadir(Store(dynamodb_client(), TABLE), clock, BADGE_SECRET, hash_token(ORGANISER_TOKEN))
-
-
-def all_at_once(count: int, work) -> list:
-    """Run work(index) on `count` threads released together; results or Refusals."""
-    barrier = threading.Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            return work(index)
-        except Refusal as error:
-            return error
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def person(index: int, **overrides) -> Registration:

@@ -25,7 +25,7 @@ from chalicelib.config import (
 from chalicelib.core.auth import hash_token
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.store import Store, create_table
-from tests.conftest import BADGE_SECRET, ORGANISER_TOKEN, WORKSHOP_MORNING
+from tests.support.values import BADGE_SECRET, ORGANISER_TOKEN, WORKSHOP_MORNING
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]

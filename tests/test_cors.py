@@ -13,7 +13,7 @@ import pytest
 from chalice.test import Client
 
 import app as app_module
-from tests.conftest import ORGANISER_TOKEN, WORKSHOP_ID, registration_body
+from tests.support.values import ORGANISER_TOKEN, WORKSHOP_ID, registration_body
 
 ALLOWED = "http://localhost:8000"
 OTHER_ALLOWED = "https://hadir.example.org"

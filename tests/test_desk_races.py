@@ -6,22 +6,16 @@ Each racing thread plays its own Lambda container (own client, own services).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
-from boto3.dynamodb.types import TypeSerializer
 
 from chalicelib.api.errors import outcome_status
 from chalicelib.core.auth import DESK, ORGANISER, Staff
-from chalicelib.core.badges import new_attendee_id
-from chalicelib.core.domain import ACTIVE, Attendee
 from chalicelib.core.errors import Refusal
 from chalicelib.core.models import AttendeeQuery, CheckinRequest, Registration
-from chalicelib.core.search import search_terms
 from chalicelib.seed import WORKSHOP_ID
-from chalicelib.store import _attendee_item, _email_key, _word_item
-from tests.conftest import TABLE
-from tests.test_concurrency import all_at_once, container
+from tests.support.containers import all_at_once, container
+from tests.support.direct import seed_directly
 
 DESK_A = Staff(role=DESK, event_id=WORKSHOP_ID, token_id="desk-a", label="Desk A")
 ORGANISER_STAFF = Staff(role=ORGANISER, label="Organiser")
@@ -135,46 +129,6 @@ def test_undo_and_scan_racing_keep_counts_exact(hadir, clock, dynamodb):
 
 
 # --- 5,000 attendees ---------------------------------------------------------
-
-FIRST = ["Agus", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hadi", "Indah", "Joko"]
-LAST = ["Santoso", "Wijaya", "Kurniawan", "Lestari", "Pratama", "Saputra", "Hidayat", "Nugroho"]
-ORGANISATIONS = ["Yayasan Alam", "Forum Hutan", "Jaringan Pesisir", "Kelompok Tani", "Media Hijau"]
-
-
-def seed_directly(dynamodb, event_id: str, count: int) -> None:
-    """Write registrations as the store lays them out, without a transaction each.
-
-    moto copies the whole table for every transaction, so 5,000 registrations
-    one by one would take many minutes; the layout is the store's own.
-    """
-    writes = []
-    for index in range(count):
-        name = f"{FIRST[index % 10]} {LAST[index // 10 % 8]} {index:04d}"
-        organisation = ORGANISATIONS[index % 5]
-        attendee = Attendee(
-            id=new_attendee_id(),
-            event_id=event_id,
-            name=name,
-            email=f"seed{index}@example.org",
-            organisation=organisation,
-            days=[datetime(2016, 11, 29).date(), datetime(2016, 11, 30).date()],
-            status=ACTIVE,
-            badge_serial=0,
-            registered_at=datetime(2016, 11, 1, tzinfo=UTC),
-        )
-        terms = search_terms(name, organisation)
-        writes.append(_attendee_item(attendee))
-        writes.append({**_email_key(event_id, attendee.email), "attendee_id": attendee.id})
-        writes.extend(
-            _word_item(event_id, word, attendee.id, terms.words) for word in terms.indexed
-        )
-    dump = TypeSerializer().serialize
-    for start in range(0, len(writes), 25):
-        batch = [
-            {"PutRequest": {"Item": {k: dump(v) for k, v in item.items() if v is not None}}}
-            for item in writes[start : start + 25]
-        ]
-        dynamodb.batch_write_item(RequestItems={TABLE: batch})
 
 
 @pytest.fixture

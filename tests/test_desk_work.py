@@ -13,18 +13,15 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import WORKSHOP_ID, registration_body
-from tests.test_http_contract import (
-    DAY1,
-    DAY2,
+from tests.support.api import (
     assert_error,
     assert_validation,
     attendance,
     badge_code,
     checkin,
-    jakarta,
     put_event,
 )
+from tests.support.values import DAY1, DAY2, WORKSHOP_ID, jakarta, registration_body
 
 EVENT = f"/events/{WORKSHOP_ID}"
 ATTENDEES = f"{EVENT}/attendees"

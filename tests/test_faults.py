@@ -1,6 +1,6 @@
 """DynamoDB throttling, failing, conflicting and timing out under Hadir, with moto.
 
-The fault injector (tests/faults.py) sits on the client's botocore events.
+The fault injector (tests/support/faults.py) sits on the client's botocore events.
 Backoff runs on a fake clock, so the ~2 s budget is exercised without
 waiting. Each test checks the outcome a client sees and the state left behind:
 exactly one check-in or registration, exact counts, nothing half-written.
@@ -21,8 +21,7 @@ from chalicelib.core.backoff import Backoff
 from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.services import Hadir
 from chalicelib.store import Store
-from tests.conftest import BADGE_SECRET, ORGANISER_TOKEN, TABLE, registration_body
-from tests.faults import (
+from tests.support.faults import (
     CONFLICT,
     FAULTS,
     INTERNAL,
@@ -32,6 +31,7 @@ from tests.faults import (
     FakeTime,
     FaultInjector,
 )
+from tests.support.values import BADGE_SECRET, ORGANISER_TOKEN, TABLE, registration_body
 
 BASE = f"/events/{WORKSHOP_ID}"
 BUDGET = 2.0

@@ -53,18 +53,9 @@ from moto.dynamodb.models import dynamodb_backends
 
 import app as app_module
 from chalicelib.core.badges import issue_code
-from tests.conftest import TABLE, WORKSHOP_ID, Reply, registration_body
+from tests.support.api import STAFF_ROUTES, Reply, altered, assert_error, badge_code, text_of
 from tests.support.aws import moto_table
-from tests.test_http_contract import (
-    DAY1,
-    DAY2,
-    STAFF_ROUTES,
-    altered,
-    assert_error,
-    badge_code,
-    new_scan_id,
-    text_of,
-)
+from tests.support.values import DAY1, DAY2, TABLE, WORKSHOP_ID, new_scan_id, registration_body
 
 OTHER_ID = "hostile-other-2016"
 MIB = 1 << 20

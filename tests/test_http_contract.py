@@ -8,122 +8,35 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from datetime import datetime
 from urllib.parse import quote
 
 import pytest
 
-from tests.conftest import TABLE, WORKSHOP_ID, registration_body
-
-OTHER_ID = "other-event-2016"
-DAY1 = "2016-11-29"
-DAY2 = "2016-11-30"
-BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
+from tests.support.api import (
+    STAFF_ROUTES,
+    altered,
+    assert_error,
+    assert_validation,
+    attendance,
+    badge_code,
+    checkin,
+    event_doc,
+    personal_data,
+    put_event,
+    text_of,
+)
+from tests.support.direct import simulate_reissue
+from tests.support.values import (
+    DAY1,
+    DAY2,
+    OTHER_ID,
+    WORKSHOP_ID,
+    jakarta,
+    new_scan_id,
+    registration_body,
+)
 
 # --- helpers ----------------------------------------------------------------
-
-
-def jakarta(local: str) -> datetime:
-    """A wall-clock time in Jakarta, e.g. jakarta("2016-11-29T08:00")."""
-    return datetime.fromisoformat(f"{local}+07:00")
-
-
-def new_scan_id() -> str:
-    return "scan-" + uuid.uuid4().hex[:16]
-
-
-def checkin(api, token, event_id=WORKSHOP_ID, **fields):
-    body = {"scan_id": new_scan_id(), **fields}
-    body = {key: value for key, value in body.items() if value is not None}
-    return api.post(f"/events/{event_id}/checkins", body, token=token)
-
-
-def event_doc(api, event_id=WORKSHOP_ID, **overrides):
-    """The workshop's document under another id, with overrides: a template for PUT."""
-    doc = api.get(f"/events/{WORKSHOP_ID}").json
-    if event_id != WORKSHOP_ID:
-        doc.update(id=event_id, title=f"Test event {event_id}")
-    doc.update(overrides)
-    return doc
-
-
-def put_event(api, organiser, event_id, **overrides):
-    reply = api.put(f"/events/{event_id}", event_doc(api, event_id, **overrides), token=organiser)
-    assert reply.status in (200, 201), reply
-    return reply
-
-
-def text_of(reply) -> str:
-    raw = reply.raw
-    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-
-
-def assert_error(reply, status, code, *, personal=()):
-    """The contract's error envelope, with no personal data and no stack trace."""
-    assert reply.status == status, reply
-    assert reply.json is not None, reply
-    error = reply.json["error"]
-    assert error["code"] == code, reply
-    message = error["message"]
-    assert isinstance(message, str) and message.strip(), reply
-    assert message[0].isupper() or message[0].isdigit(), message
-    assert message.rstrip().endswith("."), message
-    assert "\n" not in message
-    body = text_of(reply)
-    assert "Traceback" not in body
-    for value in personal:
-        if len(value.strip()) >= 3:
-            assert value not in body, f"{value!r} echoed in {body[:300]}"
-            assert value.strip().lower() not in body.lower(), f"{value!r} echoed"
-    return error
-
-
-def assert_validation(reply, field, *, personal=()):
-    error = assert_error(reply, 422, "validation_error", personal=personal)
-    fields = error["fields"]
-    assert isinstance(fields, list) and fields, reply
-    for item in fields:
-        assert set(item) == {"field", "message"}, item
-        assert item["message"], item
-    named = [item["field"] for item in fields]
-    wanted = (field,) if isinstance(field, str) else field
-    assert any(name == want or name.startswith(f"{want}.") for name in named for want in wanted), (
-        named
-    )
-    return error
-
-
-def personal_data(body: dict) -> tuple[str, ...]:
-    return tuple(str(body[key]) for key in ("name", "email", "phone") if body.get(key))
-
-
-def altered(code: str, position: int) -> str:
-    """The code with one character replaced by another base32 character."""
-    original = code[position]
-    replacement = BASE32[(BASE32.index(original) + 1) % len(BASE32)]
-    return code[:position] + replacement + code[position + 1 :]
-
-
-def badge_code(registration) -> str:
-    return registration["badge"]["code"]
-
-
-def simulate_reissue(dynamodb, attendee_id, **changes):
-    """No HTTP route reissues or cancels yet: change the stored attendee item directly."""
-    names = {f"#k{index}": key for index, key in enumerate(changes)}
-    values = {
-        f":v{index}": ({"N": str(value)} if isinstance(value, int) else {"S": value})
-        for index, value in enumerate(changes.values())
-    }
-    dynamodb.update_item(
-        TableName=TABLE,
-        Key={"pk": {"S": f"ATTENDEE#{attendee_id}"}, "sk": {"S": "ATTENDEE"}},
-        UpdateExpression="SET " + ", ".join(f"#k{i} = :v{i}" for i in range(len(changes))),
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
-    )
 
 
 @pytest.fixture
@@ -546,12 +459,6 @@ def test_already_checked_in_keeps_the_first_time_and_desk(api, register, desk_to
     assert {**again.json, "result": "checked_in"} == first.json
 
 
-def attendance(api, organiser):
-    reply = api.get(f"/events/{WORKSHOP_ID}/attendance", token=organiser)
-    assert reply.status == 200, reply
-    return {key: value for key, value in reply.json.items() if key != "as_of"}
-
-
 def test_repeated_scan_id_replays_the_answer_and_changes_nothing(
     api, register, desk_token, organiser, clock
 ):
@@ -677,42 +584,6 @@ def test_attendance_of_a_new_event_is_all_zero(api, organiser, other_event):
 
 
 # --- 4. the role matrix ------------------------------------------------------
-
-STAFF_ROUTES = [
-    pytest.param("PUT", "/events/{event}", "event", "organiser", id="put-event"),
-    pytest.param("POST", "/events/{event}/checkins", "checkin", "desk", id="checkin"),
-    pytest.param("GET", "/events/{event}/attendance", None, "organiser", id="attendance"),
-    pytest.param("POST", "/events/{event}/desk-tokens", "label", "organiser", id="create-token"),
-    pytest.param("GET", "/events/{event}/desk-tokens", None, "organiser", id="list-tokens"),
-    pytest.param(
-        "DELETE", "/events/{event}/desk-tokens/0123456789abcdef", None, "organiser", id="revoke"
-    ),
-    pytest.param("GET", "/events/{event}/attendees?q=siti", None, "desk", id="search"),
-    pytest.param("GET", "/events/{event}/attendees", None, "desk", id="list-attendees"),
-    pytest.param("GET", "/events/{event}/attendees/" + "a" * 16, None, "desk", id="attendee"),
-    pytest.param("POST", "/events/{event}/attendees", "walk_in", "desk", id="walk-in"),
-    pytest.param(
-        "POST", "/events/{event}/attendees/" + "a" * 16 + "/badge", "reason", "desk", id="reissue"
-    ),
-    pytest.param("DELETE", "/events/{event}/attendees/" + "a" * 16, None, "organiser", id="cancel"),
-    pytest.param(
-        "DELETE",
-        "/events/{event}/checkins/" + "a" * 16 + "/2016-11-29",
-        None,
-        "organiser",
-        id="undo",
-    ),
-    pytest.param("GET", "/events/{event}/scans", None, "organiser", id="scans"),
-    pytest.param("GET", "/events/{event}/badges.pdf?layout=a6", None, "organiser", id="badges-pdf"),
-    pytest.param(
-        "GET", "/events/{event}/sign-in-sheet.pdf?date=2016-11-29", None, "desk", id="sign-in-pdf"
-    ),
-    pytest.param("GET", "/events/{event}/attendance/report", None, "organiser", id="report"),
-    pytest.param("GET", "/events/{event}/attendance.csv", None, "organiser", id="attendance-csv"),
-    pytest.param(
-        "GET", "/events/{event}/arrivals.svg?date=2016-11-29", None, "organiser", id="arrivals-svg"
-    ),
-]
 
 
 def staff_request(api, method, path, body_kind, token=None, headers=None):

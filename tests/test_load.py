@@ -41,7 +41,7 @@ import pytest
 
 from chalicelib.core.models import GENDERS as MODEL_GENDERS
 from chalicelib.core.models import ORGANISATION_TYPES as MODEL_ORGANISATION_TYPES
-from tests.localstack import WORKSHOP, Connection, start_stack
+from tests.support.localstack import WORKSHOP, Connection, start_stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.load]
 

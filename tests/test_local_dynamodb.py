@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core.model_instances import model_data
 
-from tests.conftest import TABLE
+from tests.support.values import TABLE
 
 
 def put(pk, **attributes):

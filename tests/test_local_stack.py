@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.localstack import ROOT, WORKSHOP, start_stack
+from tests.support.localstack import ROOT, WORKSHOP, start_stack
 
 TOKEN = "stack-test-organiser-token"
 

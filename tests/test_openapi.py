@@ -26,7 +26,7 @@ from chalicelib.core.models import (
     WalkIn,
 )
 from chalicelib.seed import WORKSHOP_ID
-from tests.conftest import registration_body
+from tests.support.values import registration_body
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import png
 import pytest
 import zxingcpp
 
-from tests.browser import (
+from tests.support.browser import (
     LAPTOP,
     PHONE,
     all_by_testid,
@@ -30,7 +30,7 @@ from tests.browser import (
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP
+from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 

@@ -10,7 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.browser import (
+from tests.support.browser import (
     LAPTOP,
     PHONE,
     all_by_testid,
@@ -27,7 +27,7 @@ from tests.browser import (
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP
+from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import (
+from tests.support.browser import (
     LAPTOP,
     PHONE,
     badge_png,
@@ -21,7 +21,7 @@ from tests.browser import (
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP
+from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 

@@ -18,7 +18,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.browser import (
+from tests.support.browser import (
     LAPTOP,
     PHONE,
     all_by_testid,
@@ -31,7 +31,7 @@ from tests.browser import (
     visible_testid,
     wait_for,
 )
-from tests.localstack import WORKSHOP
+from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 

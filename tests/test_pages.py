@@ -14,7 +14,7 @@ import pytest
 from chalicelib.api.pages import ASSET_DIRS, PAGES, WEB, page_html
 from devtools.fetch_vendor import PACKAGES
 from devtools.page_weight import page_files, weight
-from tests.conftest import WORKSHOP_ID
+from tests.support.values import WORKSHOP_ID
 
 VENDOR = WEB / "vendor"
 OUR_SCRIPTS = sorted((WEB / "assets").glob("*.js"))

@@ -19,18 +19,9 @@ import pytest
 import zxingcpp
 
 from chalicelib.documents import printing
-from tests.conftest import WORKSHOP_ID
-from tests.test_http_contract import (
-    DAY1,
-    DAY2,
-    OTHER_ID,
-    assert_error,
-    assert_validation,
-    checkin,
-    jakarta,
-    put_event,
-    simulate_reissue,
-)
+from tests.support.api import assert_error, assert_validation, checkin, put_event
+from tests.support.direct import simulate_reissue
+from tests.support.values import DAY1, DAY2, OTHER_ID, WORKSHOP_ID, jakarta
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = {"Accept": "application/pdf"}

@@ -14,7 +14,7 @@ import pytest
 import zxingcpp
 
 from chalicelib.documents.qr import qr_png
-from tests.conftest import WORKSHOP_ID
+from tests.support.values import WORKSHOP_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = {"Accept": "image/png"}

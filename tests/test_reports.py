@@ -17,20 +17,16 @@ import pytest
 from chalicelib.core.auth import DESK, Staff
 from chalicelib.core.models import ORGANISATION_TYPES, CheckinRequest, Registration
 from chalicelib.seed import WORKSHOP_ID
-from tests.conftest import registration_body
-from tests.test_desk_races import seed_directly
-from tests.test_http_contract import (
-    DAY1,
-    DAY2,
+from tests.support.api import (
     assert_error,
     assert_validation,
     badge_code,
     checkin,
     event_doc,
-    jakarta,
-    new_scan_id,
     put_event,
 )
+from tests.support.direct import seed_directly
+from tests.support.values import DAY1, DAY2, jakarta, new_scan_id, registration_body
 
 EVENT = f"/events/{WORKSHOP_ID}"
 REPORT = f"{EVENT}/attendance/report"

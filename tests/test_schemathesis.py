@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.localstack import WORKSHOP, start_stack
+from tests.support.localstack import WORKSHOP, start_stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.fuzz]
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.localstack import WORKSHOP, Stack, start_stack
+from tests.support.localstack import WORKSHOP, Stack, start_stack
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
