@@ -155,7 +155,8 @@ def test_a_check_in_survives_a_passing_fault(
 
     assert reply.status == 201, reply
     assert reply.json["result"] == "checked_in"
-    assert len(faults.injected) == times if fault != TIMEOUT_AFTER_WRITE else 1
+    # A timeout after the write is met once: the retry finds the scan recorded.
+    assert len(faults.injected) == (1 if fault == TIMEOUT_AFTER_WRITE else times)
     assert fake_time.now <= BUDGET
     assert checked_in_today(api) == 1
     assert len(scans_logged(api, "door-scan-0001")) == 1

@@ -510,13 +510,19 @@ def test_the_day_is_the_event_local_date(api, register, desk_token, clock):
     assert reply.json["checked_in_at_local"] == "2016-11-30T09:00:00+07:00"
 
 
-def test_utc_date_is_not_the_event_day(api, register, desk_token, clock):
-    # 08:30 on the 30th in Jakarta is still the 29th in UTC.
+def test_utc_date_is_not_the_event_day(api, organiser, register, desk_token, clock):
+    # Jakarta is UTC+7: its date differs from UTC's only before 07:00 local. The
+    # workshop's check-in opens at 08:00, when both dates agree (08:30 WIB on the
+    # 30th is 01:30 UTC on the 30th), so the check-in here opens at 06:00.
+    days = [{**day, "checkin_opens": "06:00"} for day in event_doc(api)["days"]]
+    put_event(api, organiser, WORKSHOP_ID, days=days)
     code = badge_code(register())
-    clock.set(jakarta("2016-11-30T08:30"))
+    clock.set(jakarta("2016-11-30T06:30"))  # still the 29th in UTC
     reply = checkin(api, desk_token, code=code)
     assert reply.status == 201, reply
-    assert reply.json["day"]["date"] == DAY2
+    assert reply.json["day"] == {"number": 2, "date": DAY2}
+    assert reply.json["checked_in_at"] == "2016-11-29T23:30:00Z"
+    assert reply.json["checked_in_at_local"] == "2016-11-30T06:30:00+07:00"
 
 
 def test_checkin_by_attendee_id_is_the_same_as_by_code(api, register, desk_token):
@@ -702,10 +708,17 @@ def test_desk_token_lifecycle(api, organiser, register, clock):
     assert_error(api.get(path, token=token), 401, "unauthorized")
 
 
-def test_revoking_an_unknown_desk_token_is_404(api, organiser):
+def test_revoking_an_unknown_desk_token_is_desk_token_not_found(api, organiser, desk_token):
+    # Well-formed (16 hex digits, as minted ids are), but no token has this id.
     reply = api.delete(f"/events/{WORKSHOP_ID}/desk-tokens/0123456789abcdef", token=organiser)
-    assert reply.status == 404, reply
-    assert_error(reply, 404, reply.error_code)
+    assert_error(reply, 404, "desk_token_not_found")
+    (entry,) = api.get(f"/events/{WORKSHOP_ID}/desk-tokens", token=organiser).json["desk_tokens"]
+    assert entry["revoked_at"] is None  # the event's one real token is untouched
+
+
+def test_revoking_an_ill_formed_desk_token_id_is_desk_token_not_found(api, organiser):
+    reply = api.delete(f"/events/{WORKSHOP_ID}/desk-tokens/NOT-A-TOKEN", token=organiser)
+    assert_error(reply, 404, "desk_token_not_found")
 
 
 def test_revoking_another_events_desk_token_through_this_event_is_404(
@@ -713,7 +726,7 @@ def test_revoking_another_events_desk_token_through_this_event_is_404(
 ):
     (entry,) = api.get(f"/events/{other_event}/desk-tokens", token=organiser).json["desk_tokens"]
     reply = api.delete(f"/events/{WORKSHOP_ID}/desk-tokens/{entry['id']}", token=organiser)
-    assert reply.status == 404, reply
+    assert_error(reply, 404, "desk_token_not_found")
     registration = register(event_id=other_event)
     still = checkin(api, foreign_desk_token, event_id=other_event, code=badge_code(registration))
     assert still.status == 201, still
@@ -792,7 +805,7 @@ def test_non_json_content_type_is_415(api, content_type):
     reply = api.post(
         REGISTER, raw=json.dumps(body).encode(), headers={"Content-Type": content_type}
     )
-    assert_error(reply, 415, reply.error_code, personal=personal_data(body))
+    assert_error(reply, 415, "unsupported_media_type", personal=personal_data(body))
 
 
 def test_json_with_a_charset_is_accepted(api):
