@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from chalicelib.core.badges import MAX_SERIAL
 from tests.support.api import (
     assert_error,
     assert_validation,
@@ -21,6 +22,7 @@ from tests.support.api import (
     checkin,
     put_event,
 )
+from tests.support.direct import simulate_reissue
 from tests.support.values import DAY1, DAY2, WORKSHOP_ID, jakarta, registration_body
 
 EVENT = f"/events/{WORKSHOP_ID}"
@@ -882,6 +884,22 @@ def test_reissue_of_an_unknown_or_foreign_attendee_is_404(
     for attendee_id in (UNKNOWN_ATTENDEE, "not-an-id", theirs["attendee_id"]):
         assert_error(reissue(api, organiser, attendee_id), 404, "attendee_not_found")
     assert api.get(theirs["badge"]["url"]).status == 200  # untouched
+
+
+def test_a_badge_at_the_last_serial_is_not_reissued_again(api, desk_token, dynamodb, siti):
+    # A code carries its serial in 16 bits: MAX_SERIAL reissues at most. A stored
+    # serial one short of it stands in for 65,534 reissues.
+    simulate_reissue(dynamodb, siti["attendee_id"], badge_serial=MAX_SERIAL - 1)
+    last = reissue(api, desk_token, siti["attendee_id"])
+    assert last.status == 201, last
+    code = last.json["badge"]["code"]
+
+    reply = reissue(api, desk_token, siti["attendee_id"], reason="lost again")
+    assert_error(reply, 409, "too_many_reissues", personal=SITI)
+    view = person(api, desk_token, siti["attendee_id"])
+    assert [entry["reason"] for entry in view["badge"]["reissues"]] == ["lost"]
+    assert view["badge"]["code"] == code  # the last code stays current
+    assert checkin(api, desk_token, code=code).status == 201
 
 
 # --- 6. cancel ------------------------------------------------------------------

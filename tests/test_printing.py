@@ -18,6 +18,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from chalicelib import services
 from chalicelib.documents import printing
 from tests.support.api import assert_error, assert_validation, checkin, put_event
 from tests.support.direct import simulate_reissue
@@ -458,6 +459,26 @@ def test_naming_a_cancelled_attendee_is_409(api, register, organiser):
     ids = [people[name]["attendee_id"] for name in ("Ahmad Fauzi", "Budi Santoso")]
     assert_error(sheet(api, organiser, "a6", ids), 409, "registration_cancelled")
     assert prints_of(api, organiser, people["Ahmad Fauzi"]) == []
+
+
+def test_a_sheet_over_the_size_limit_is_413_and_records_no_print(
+    api, register, organiser, monkeypatch
+):
+    # A real sheet over the limit (4.4 MB) takes about 2,600 badges: too slow to
+    # print here, so the limit is lowered to just under a full sheet of nine.
+    people = enrol(register, NINE)
+    full = sheet(api, organiser, "a6")
+    assert full.status == 200, full
+    monkeypatch.setattr(services, "MAX_PDF_BYTES", len(full.raw) - 1)
+
+    # The same nine again, each now marked as a reprint: no smaller.
+    assert_error(sheet(api, organiser, "a6"), 413, "sheet_too_large")
+    for registration in people.values():
+        assert len(prints_of(api, organiser, registration)) == 1
+    # Printed in parts, as the message says, it goes through.
+    part = [people[name]["attendee_id"] for name in NINE[:2]]
+    assert sheet(api, organiser, "a6", part).status == 200
+    assert len(prints_of(api, organiser, people[NINE[0]])) == 2
 
 
 @pytest.mark.parametrize("layout", ["a5", "A4-8", "a4-16", "letter"])
