@@ -27,7 +27,7 @@ check: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 # mypy joins here once the code is clean (issue 13): $(BIN)/mypy
-	$(BIN)/python -m pytest -q -m "$(IN_PROCESS)"
+	$(BIN)/python -m pytest -q -m "$(IN_PROCESS)" tests/unit tests/store tests/api
 
 test: $(INSTALLED) browser-deps
 	$(BIN)/ruff check .
@@ -65,7 +65,7 @@ vendor: $(INSTALLED)
 
 # The README's screenshots (docs/screenshots), taken by the browser tests.
 screenshots: $(INSTALLED) browser-deps
-	HADIR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser
+	HADIR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build

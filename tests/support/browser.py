@@ -198,11 +198,13 @@ def screenshot(driver, name: str) -> None:
 
 # Day 1 of the workshop, inside its check-in hours; the clock runs on from here.
 REHEARSAL = "2016-11-29T09:00:00+07:00"
+# The organiser token of the page tests' one stack (tests/browser/conftest.py).
+ORGANISER = "page-tests-organiser-token"
 
 
 @contextlib.contextmanager
 def page_stack(organiser: str) -> Iterator[Stack]:
-    """make run's stack for one module of page tests (skipped first if there is no browser)."""
+    """make run's stack for the page tests (skipped first if there is no browser)."""
     require_browser()
     with start_stack(clock_start=REHEARSAL, token=organiser) as running:
         yield running

@@ -27,7 +27,7 @@ from chalicelib.seed import WORKSHOP_ID, seed_events
 from chalicelib.store import Store, create_table
 from tests.support.values import BADGE_SECRET, ORGANISER_TOKEN, WORKSHOP_MORNING
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STAGES = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]
 PROD = STAGES["prod"]["environment_variables"]
 

@@ -16,7 +16,7 @@ import zxingcpp
 from chalicelib.documents.qr import qr_png
 from tests.support.values import WORKSHOP_ID
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PNG = {"Accept": "image/png"}
 
 

@@ -20,12 +20,12 @@ from PIL import Image
 
 from tests.support.browser import (
     LAPTOP,
+    ORGANISER,
     PHONE,
     all_by_testid,
     by_testid,
     chromium,
     fits_width,
-    page_stack,
     register,
     screenshot,
     visible_testid,
@@ -35,15 +35,8 @@ from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ORGANISER = "register-page-organiser-token"
 STORE_KEY = f"hadir.badge.{WORKSHOP}"
 XSS_NAME = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with page_stack(ORGANISER) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

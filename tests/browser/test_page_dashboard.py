@@ -17,13 +17,13 @@ import zxingcpp
 
 from tests.support.browser import (
     LAPTOP,
+    ORGANISER,
     PHONE,
     all_by_testid,
     by_testid,
     chromium,
     fits_width,
     mint_desk_token,
-    page_stack,
     register,
     screenshot,
     set_offline,
@@ -34,7 +34,6 @@ from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ORGANISER = "dashboard-page-organiser-token"
 EVENT = f"/events/{WORKSHOP}"
 DAY1 = "2016-11-29"
 PEOPLE = [
@@ -48,14 +47,13 @@ _emails = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-def stack():
-    with page_stack(ORGANISER) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def people(stack):
-    """Five registrations (varied gender and organisation type) and a desk that checks in 3."""
+    """Five registrations (varied gender and organisation type) and a desk that checks in 3.
+
+    The stack is shared with the other page modules, so counts are read relative
+    to `before`, day 1's check-ins before these.
+    """
+    before = day1_checked_in(stack)
     codes = []
     for name, gender, organisation_type in PEOPLE:
         body = register(
@@ -70,7 +68,13 @@ def people(stack):
     desk = mint_desk_token(stack, "Desk A")
     for code in codes[:3]:
         check_in(stack, desk, code)
-    return {"codes": codes, "desk": desk}
+    return {"codes": codes, "desk": desk, "before": before}
+
+
+def day1_checked_in(stack) -> int:
+    status, attendance = stack.json("GET", f"{EVENT}/attendance", token=ORGANISER)
+    assert status == 200, attendance
+    return next(day["checked_in"] for day in attendance["days"] if day["date"] == DAY1)
 
 
 def check_in(stack, desk: str, code: str) -> None:
@@ -178,7 +182,7 @@ def test_counts_chart_and_breakdowns_follow_the_api(stack, people):
     status, attendance = stack.json("GET", f"{EVENT}/attendance", token=ORGANISER)
     assert status == 200
     [day1] = [day for day in attendance["days"] if day["date"] == DAY1]
-    assert day1["checked_in"] == 3
+    assert day1["checked_in"] == people["before"] + 3
     with chromium(LAPTOP) as driver:
         open_dashboard(driver, stack)
         assert by_testid(driver, "event-title").text == stack.json("GET", EVENT)[1]["title"]
@@ -193,15 +197,16 @@ def test_counts_chart_and_breakdowns_follow_the_api(stack, people):
         check_in(stack, people["desk"], people["codes"][3])
         status, attendance = stack.json("GET", f"{EVENT}/attendance", token=ORGANISER)
         [day1] = [day for day in attendance["days"] if day["date"] == DAY1]
-        assert day1["checked_in"] == 4
-        wait_for(driver, shows(f"stat-day-{DAY1}-checked-in", 4), "the count refreshes live")
+        four = day1["checked_in"]
+        assert four == people["before"] + 4
+        wait_for(driver, shows(f"stat-day-{DAY1}-checked-in", four), "the count refreshes live")
         wait_for(driver, shows(f"stat-day-{DAY1}-no-shows", day1["no_shows"]), "no-shows follow")
         wait_for(driver, shows("stat-attended-any", attendance["attended_any"]), "any-day follows")
 
         # The breakdowns are the report's numbers for the selected day (day 1, today).
         status, report = stack.json("GET", f"{EVENT}/attendance/report", token=ORGANISER)
         [day] = [day for day in report["days"] if day["date"] == DAY1]
-        assert sum(day["by_gender"].values()) == 4
+        assert sum(day["by_gender"].values()) == four
         assert by_testid(driver, "day-select").get_attribute("value") == DAY1
         expected = {
             "breakdown-gender": as_text(day["by_gender"]),
@@ -228,14 +233,14 @@ def test_counts_chart_and_breakdowns_follow_the_api(stack, people):
         # The network drops: the numbers stay, marked as not current; then they recover.
         set_offline(driver, True)
         wait_for(driver, visible_testid("stale"), "an offline / last-updated hint")
-        assert tile(driver, f"stat-day-{DAY1}-checked-in") == "4"
+        assert tile(driver, f"stat-day-{DAY1}-checked-in") == str(four)
         set_offline(driver, False)
         wait_for(driver, lambda d: not all_by_testid(d, "stale"), "the hint goes once back online")
 
         # English labels on request, the same numbers.
         by_testid(driver, "lang").click()
         wait_for(driver, lambda d: "Female" in by_testid(d, "breakdown-gender").text, "English")
-        assert tile(driver, f"stat-day-{DAY1}-checked-in") == "4"
+        assert tile(driver, f"stat-day-{DAY1}-checked-in") == str(four)
 
 
 def test_downloads_and_the_badge_sheet(stack, people):

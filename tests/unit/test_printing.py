@@ -24,7 +24,7 @@ from tests.support.api import assert_error, assert_validation, checkin, put_even
 from tests.support.direct import simulate_reissue
 from tests.support.values import DAY1, DAY2, OTHER_ID, WORKSHOP_ID, jakarta
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PDF = {"Accept": "application/pdf"}
 DPI = 150
 MM_PER_INCH = 25.4

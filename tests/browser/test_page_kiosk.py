@@ -7,6 +7,7 @@ import pytest
 
 from tests.support.browser import (
     LAPTOP,
+    ORGANISER,
     PHONE,
     badge_png,
     badge_video,
@@ -14,7 +15,6 @@ from tests.support.browser import (
     chromium,
     fits_width,
     mint_desk_token,
-    page_stack,
     register,
     resize,
     screenshot,
@@ -25,14 +25,7 @@ from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ORGANISER = "kiosk-page-organiser-token"
 DAY_ONE = "2016-11-29"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with page_stack(ORGANISER) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

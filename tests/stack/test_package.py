@@ -23,7 +23,7 @@ import pytest
 from chalicelib.store import TABLE_SCHEMA
 from devtools import package as packaging
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.package
 

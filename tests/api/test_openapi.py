@@ -29,7 +29,7 @@ from chalicelib.seed import WORKSHOP_ID
 from tests.support.values import registration_body
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # What each route parses its JSON body with (app.py's `body(...)` calls).
 REQUEST_MODELS = {

@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests.support.browser import (
     LAPTOP,
+    ORGANISER,
     PHONE,
     all_by_testid,
     badge_png,
@@ -20,7 +21,6 @@ from tests.support.browser import (
     chromium,
     fits_width,
     mint_desk_token,
-    page_stack,
     register,
     screenshot,
     set_offline,
@@ -31,14 +31,7 @@ from tests.support.localstack import WORKSHOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
-ORGANISER = "desk-page-organiser-token"
 DAY_ONE = "2016-11-29"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with page_stack(ORGANISER) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
