@@ -1,4 +1,5 @@
-# Hadir: `make run` serves the API locally, `make test` checks everything.
+# Hadir: `make run` serves the API locally, `make check` runs the fast checks,
+# `make test` checks everything.
 # Both create .venv and install what they need on first use.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -7,8 +8,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 STAGE ?= prod
+# The in-process tests: no server, browser or bundle is started.
+IN_PROCESS := not stack and not browser and not fuzz and not load and not package
 
-.PHONY: run test browser-deps lint format bench package seed-event vendor screenshots clean
+.PHONY: run check test browser-deps lint format bench package seed-event vendor screenshots clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +21,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.run_local
+
+# The fast tier: lint and the in-process tests, in a few minutes.
+check: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+# mypy joins here once the code is clean (issue 13): $(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "$(IN_PROCESS)" tests/unit tests/store tests/api
 
 test: $(INSTALLED) browser-deps
 	$(BIN)/ruff check .
@@ -55,7 +65,7 @@ vendor: $(INSTALLED)
 
 # The README's screenshots (docs/screenshots), taken by the browser tests.
 screenshots: $(INSTALLED) browser-deps
-	HADIR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser
+	HADIR_SCREENSHOTS=1 $(BIN)/python -m pytest -q -m browser tests/browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build

@@ -81,7 +81,7 @@ class Moto:
         self._mock = mock_aws()
         self._mock.start()
         self.client = boto3.client("dynamodb")
-        create_table(self.client, "hadir-test")  # the table tests.test_desk_races seeds
+        create_table(self.client, "hadir-test")  # seed_directly (tests/support/direct.py) seeds it
         self.requests: Counter = Counter()
         self.items_read = 0
         self.client.meta.events.register("before-call.dynamodb", self._count_request)
@@ -179,7 +179,7 @@ def requests_per_operation() -> None:
 
 
 def scaling() -> None:
-    from tests.test_desk_races import seed_directly
+    from tests.support.direct import seed_directly
 
     with Moto() as moto:
         for size, add in ((100, 100), (5000, 4900)):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The browser tests' system packages: Debian's chromium, chromium-driver and ffmpeg
-# (tests/browser.py). Installs them when missing and this user may (root, apt-get);
+# (tests/support/browser.py). Installs them when missing and this user may (root, apt-get);
 # otherwise says so, and the browser tests skip (CI sets HADIR_REQUIRE_BROWSER=1,
 # where they fail instead).
 set -euo pipefail

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RACES = "tests/test_interleavings.py"
+RACES = "tests/store/test_interleavings.py"
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ MUTATIONS = (
         "counts stop requiring the event revision they were decided on",
         "chalicelib/store/transactions.py",
         "        revision = event_revision_is(record.revision)",
-        "        revision = Condition(\"attribute_exists(revision)\")",
+        '        revision = Condition("attribute_exists(revision)")',
         _races("test_days_changed_between_read_and_write_are_the_days_registered"),
     ),
     Mutation(

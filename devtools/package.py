@@ -45,7 +45,7 @@ RUNTIME_SYMBOL_VERSIONS = {"GLIBC": (2, 26), "GLIBCXX": (3, 4, 24), "CXXABI": (1
 
 # What chalicelib/store/ asks of DynamoDB, as IAM actions. Transactions need
 # the action of each item they hold (Put, Update, Delete); there is no
-# TransactWriteItems action. tests/test_package.py derives the same set from
+# TransactWriteItems action. tests/stack/test_package.py derives the same set from
 # chalicelib/store/'s own calls, so the two cannot drift apart.
 TABLE_ACTIONS = (
     "dynamodb:BatchGetItem",

@@ -1,0 +1,1 @@
+"""The HTTP contract, through the Chalice test client."""

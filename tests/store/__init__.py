@@ -1,0 +1,1 @@
+"""The store against moto: races, faults, request counts."""

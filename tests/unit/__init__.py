@@ -1,0 +1,1 @@
+"""Pure rules and values: badges, search, QR codes, printing, configuration."""
