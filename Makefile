@@ -11,7 +11,7 @@ STAGE ?= prod
 # The in-process tests: no server, browser or bundle is started.
 IN_PROCESS := not stack and not browser and not fuzz and not load and not package
 
-.PHONY: run check test browser-deps lint format bench package seed-event vendor screenshots clean
+.PHONY: run check test browser-deps lint format bench mutate package seed-event vendor screenshots clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,16 +22,11 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.run_local
 
-# The fast tier: lint and the in-process tests, in a few minutes.
-check: $(INSTALLED)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-# mypy joins here once the code is clean (issue 13): $(BIN)/mypy
+# The fast tier: lint, types and the in-process tests, in a few minutes.
+check: lint
 	$(BIN)/python -m pytest -q -m "$(IN_PROCESS)" tests/unit tests/store tests/api
 
-test: $(INSTALLED) browser-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint browser-deps
 	$(BIN)/python -m pytest
 
 # Debian's chromium, chromium-driver and ffmpeg for the browser tests (as root; else they skip).
@@ -41,6 +36,7 @@ browser-deps:
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -48,6 +44,10 @@ format: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
+
+# Weakens the store's conditions one at a time and shows a test catches each (README).
+mutate: $(INSTALLED)
+	$(BIN)/python -m devtools.mutate
 
 # A CloudFormation template and the Lambda bundle in build/package-$(STAGE): see docs/deploy.md.
 package: $(INSTALLED)
