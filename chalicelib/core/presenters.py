@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib.core import shapes
 from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
@@ -49,8 +49,7 @@ def badge_json(code: str) -> shapes.Badge:
     return {"code": code, "qr_png_url": f"/badges/{code}/qr.png", "url": f"/badges/{code}"}
 
 
-def registration_json(attendee: Attendee, code: str) -> dict[str, Any]:
-    """A `shapes.Registration`; typed as a dict while the walk-in adds `checkin` to it."""
+def registration_json(attendee: Attendee, code: str) -> shapes.Registration:
     return {
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
@@ -91,9 +90,8 @@ def checkin_json(
     attendee: Attendee,
     day: EventDay,
     checkin: Checkin,
-    result: str,
-) -> dict[str, Any]:
-    """A `shapes.CheckinResult` (or, with the undo's `undone_at`, a `shapes.CheckinUndone`)."""
+    result: Literal["checked_in", "already_checked_in"],
+) -> shapes.CheckinResult:
     return {
         "result": result,
         "attendee": {
@@ -104,6 +102,24 @@ def checkin_json(
         "day": {"number": day.number, "date": day.date.isoformat()},
         **checkin_times(event, checkin.at),
         "desk": checkin.desk,
+    }
+
+
+def undone_json(
+    event: Event, attendee: Attendee, day: EventDay, checkin: Checkin, at: datetime
+) -> shapes.CheckinUndone:
+    """The check-in that was undone (its time and desk), and when it was undone."""
+    return {
+        "result": "undone",
+        "attendee": {
+            "id": attendee.id,
+            "name": attendee.name,
+            "organisation": attendee.organisation,
+        },
+        "day": {"number": day.number, "date": day.date.isoformat()},
+        **checkin_times(event, checkin.at),
+        "desk": checkin.desk,
+        "undone_at": utc_iso(at),
     }
 
 

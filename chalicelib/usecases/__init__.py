@@ -73,7 +73,7 @@ class Hadir:
     # registration and badges
     def register(
         self, event_id: str, registration: Registration, idempotency_key: str | None = None
-    ) -> dict:
+    ) -> shapes.Registration:
         return self._registrations.register(event_id, registration, idempotency_key)
 
     def walk_in(
@@ -111,7 +111,9 @@ class Hadir:
     def cancel(self, event_id: str, attendee_id: str) -> dict:
         return self._desk.cancel(event_id, attendee_id)
 
-    def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
+    def undo_checkin(
+        self, event_id: str, attendee_id: str, on: str, staff: Staff
+    ) -> shapes.CheckinUndone:
         return self._desk.undo_checkin(event_id, attendee_id, on, staff)
 
     def scans(self, event_id: str, query: ScanQuery) -> dict:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from typing import Literal
 
 from chalicelib.core import presenters
 from chalicelib.core.auth import Staff
@@ -88,7 +89,7 @@ class Scan:
             error_code=error_code,
             attendee_id=attendee.id if attendee else None,
             outcome=answer.outcome,
-            body=answer.body,
+            body=dict(answer.body),
         )
 
 
@@ -126,7 +127,7 @@ def judge(event: Event, attendee: Attendee | None, serial: int | None, scan: Sca
         answer = Answer(refusal.code.value, refusal.body())
         return Verdict(answer, scan.entry(event, attendee, answer, error_code=answer.outcome), None)
     if decision.existing is not None:
-        result = "already_checked_in"
+        result: Literal["already_checked_in"] = "already_checked_in"
         body = presenters.checkin_json(
             event, decision.attendee, decision.day, decision.existing, result
         )

@@ -3,8 +3,10 @@ the event and attendee a request names."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from chalicelib.core.badges import (
     BadgeRef,
@@ -31,7 +33,7 @@ class Answer:
     """
 
     outcome: str
-    body: dict
+    body: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

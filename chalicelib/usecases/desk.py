@@ -17,7 +17,6 @@ from chalicelib.core.domain import (
     check_cancellable,
     check_reissuable,
     decide_undo,
-    utc_iso,
 )
 from chalicelib.core.errors import validation_error
 from chalicelib.core.models import AttendeeQuery, ScanQuery
@@ -137,20 +136,17 @@ class DeskWork:
         optimistically(self._backoff, attempt, also=(StaleAttendee,))
         return {"status": CANCELLED}
 
-    def undo_checkin(self, event_id: str, attendee_id: str, on: str, staff: Staff) -> dict:
+    def undo_checkin(
+        self, event_id: str, attendee_id: str, on: str, staff: Staff
+    ) -> shapes.CheckinUndone:
         """Undo one day's check-in: counts follow, and the scan log says so."""
         day = parse_date(on)
 
-        def attempt() -> dict:
+        def attempt() -> shapes.CheckinUndone:
             record = event_record(self._store, event_id)
             undo = decide_undo(record.event, find_attendee(self._store, attendee_id), day)
             now = self._clock.now()
-            body = {
-                **presenters.checkin_json(
-                    record.event, undo.attendee, undo.day, undo.checkin, "undone"
-                ),
-                "undone_at": utc_iso(now),
-            }
+            body = presenters.undone_json(record.event, undo.attendee, undo.day, undo.checkin, now)
             scan = Scan(
                 event_id=event_id,
                 scan_id=f"undo-{secrets.token_hex(8)}",

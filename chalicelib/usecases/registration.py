@@ -70,7 +70,7 @@ class Registrations:
 
     def register(
         self, event_id: str, registration: Registration, idempotency_key: str | None = None
-    ) -> dict:
+    ) -> shapes.Registration:
         """Register someone online, while registration is open and there is room."""
         attendee_id = self._badges.request_id(event_id, idempotency_key)
 
@@ -151,7 +151,7 @@ class Registrations:
         walk_in: WalkIn,
         scan_id: str,
         staff: Staff,
-        body: dict,
+        body: shapes.Registration,
     ) -> DeskCheckin:
         """Decide a walk-in's check-in. Accepted, the attendee carries it and its
         report buckets are counted; refused, they are registered all the same
