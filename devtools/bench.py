@@ -6,7 +6,8 @@ own work and moto's, never a network. Each figure that has a target says so.
 
 - DynamoDB requests per operation, counted with a botocore hook;
 - items read by the counts, the report and a search at 100 and at 5,000 attendees;
-- a check-in through the app against one bare TransactWriteItems on the same moto;
+- a check-in through the app against a minimal hand-written handler making the same
+  two requests, warm and cold (devtools/bench_door.py);
 - cold start: `import app` against `import boto3, pydantic, chalice`;
 - the Lambda bundle, and 1,000 badges as one PDF.
 """
@@ -29,7 +30,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUTPUT = ROOT / "docs" / "benchmarks.md"
-RUNS = 200  # check-ins (and bare transactions) timed
 COLD_RUNS = 9  # fresh interpreters per import measured
 
 
@@ -196,81 +196,10 @@ def scaling() -> None:
                 row("Items read", f"{name}, {size:,} attendees", str(moto.items_read), target)
 
 
-def checkin_latency() -> None:
-    from chalicelib.store.codec import dump as _dump
+def door() -> None:
+    from devtools.bench_door import measure
 
-    with Moto() as moto:
-        _, desk = moto.call("POST", f"{moto.base}/desk-tokens", {"label": "Bench"}, "org")
-        desk = desk["token"]
-        codes = [moto.register(i)["badge"]["code"] for i in range(RUNS)]
-        in_moto = [0.0]
-        call_started: list[float] = []
-        moto.client.meta.events.register(
-            "before-call.dynamodb", lambda **_: call_started.append(time.perf_counter())
-        )
-
-        def after(**_):
-            in_moto[0] += time.perf_counter() - call_started.pop()
-
-        moto.client.meta.events.register("after-call.dynamodb", after)
-        checkins = []
-        for index, code in enumerate(codes):
-            started = time.perf_counter()
-            status, _ = moto.call(
-                "POST", f"{moto.base}/checkins", {"code": code, "scan_id": f"lat-{index:06d}"}, desk
-            )
-            checkins.append(time.perf_counter() - started)
-            assert status == 201
-        outside_moto = (sum(checkins) - in_moto[0]) / RUNS
-        # The same shape as a check-in's write: the attendee, the event's
-        # counters, the scan log; on items of their own.
-        bare = []
-        for index in range(RUNS):
-            items = [
-                {
-                    "Update": {
-                        "TableName": "hadir-test",
-                        "Key": _dump({"pk": f"BENCH#{index}", "sk": "ATTENDEE"}),
-                        "UpdateExpression": "SET checkins = :c ADD checkin_count :one",
-                        "ExpressionAttributeValues": _dump({":c": {"d": "x"}, ":one": 1}),
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": "hadir-test",
-                        "Key": _dump({"pk": "BENCH", "sk": "EVENT"}),
-                        "UpdateExpression": "ADD checked_in :one, walk_ins :one",
-                        "ExpressionAttributeValues": _dump({":one": 1}),
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": "hadir-test",
-                        "Item": _dump({"pk": f"BENCH#SCAN#{index}", "sk": "SCAN", "n": index}),
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-            ]
-            started = time.perf_counter()
-            moto.client.transact_write_items(TransactItems=items)
-            bare.append(time.perf_counter() - started)
-    app_median, bare_median = statistics.median(checkins), statistics.median(bare)
-    row(
-        "Check-in latency",
-        "check-in through the app (test client, authorizer included)",
-        f"median {_ms(app_median)}, n={RUNS}",
-    )
-    row(
-        "Check-in latency",
-        "one bare TransactWriteItems, same shape",
-        f"median {_ms(bare_median)}, n={RUNS}",
-    )
-    row("Check-in latency", "ratio app / bare", f"{app_median / bare_median:.2f}", "< 1.5")
-    row(
-        "Check-in latency",
-        "of a check-in, time outside moto (Hadir, the authorizer, Chalice's test client)",
-        f"mean {_ms(outside_moto)}; a check-in makes 3 DynamoDB requests to the bare one's 1",
-    )
+    measure(row)
 
 
 COLD_APP = """
@@ -463,8 +392,8 @@ def write_markdown() -> None:
         "",
         f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {machine}.",
         "",
-        "- Times are medians over repeated runs, in-process over moto. They measure Hadir's own",
-        "  work and moto's, never a network.",
+        "- Times are medians over repeated runs, in-process over moto, except the door's, which",
+        "  run against `make run`'s engine on this machine (loopback HTTP) as well.",
         "- Request and item counts are exact, taken from botocore's events.",
         "- The tests assert the counts that matter. They never assert a time.",
         "",
@@ -483,7 +412,7 @@ def main() -> None:
     print(f"Hadir benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     requests_per_operation()
     scaling()
-    checkin_latency()
+    door()
     cold_start()
     bundle()
     printing()
