@@ -164,8 +164,8 @@ def _words(name: str) -> list[str]:
     return [word for word in words if word and _has_letters(word)]
 
 
-def _fits(word: str) -> str:
-    return word[:MAX_DISPLAY_NAME]
+def _fits(text: str) -> str:
+    return text[:MAX_DISPLAY_NAME].strip()
 
 
 def default_display_name(name: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.core.domain import ACTIVE, Attendee
 from chalicelib.core.names import MAX_DISPLAY_NAME, default_display_name, greeting
@@ -155,9 +157,13 @@ def test_a_long_word_is_cut_to_40_characters():
     assert default_display_name(f"Raden {word}") == word[:MAX_DISPLAY_NAME]
 
 
-@pytest.mark.parametrize("name", ["", "   ", "...", "-"])
+@pytest.mark.parametrize("name", ["", "   ", "...", "-", "2024"])
 def test_a_name_without_a_word_gives_what_there_is(name):
     assert default_display_name(name) == " ".join(name.split())
+
+
+def test_what_there_is_is_cut_to_40_characters_without_a_trailing_space():
+    assert default_display_name("1" * 39 + " 22") == "1" * 39
 
 
 def person(name: str, display_name: str | None) -> Attendee:
@@ -179,3 +185,13 @@ def test_greeting_is_the_chosen_name_else_the_default():
     assert greeting(person("I Gusti Ayu Putu Mahendra", "Gek Mahe")) == "Gek Mahe"
     # A record from before display names has none.
     assert greeting(person("Prof. Dr. Ir. H. Bambang Sutrisno", None)) == "Bambang"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=200))
+def test_any_name_gets_a_greeting_of_at_most_40_characters(name):
+    shown = default_display_name(name)
+    assert len(shown) <= MAX_DISPLAY_NAME
+    if name.strip():
+        assert shown
+        assert shown == shown.strip()
