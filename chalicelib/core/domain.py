@@ -69,6 +69,9 @@ class Attendee:
     job_title: str | None = None
     gender: str | None = None
     organisation_type: str | None = None
+    # What the kiosk and the badge greet them by (API.md section 1); records
+    # from before display names have none (see names.greeting).
+    display_name: str | None = None
     checkins: dict[date, Checkin] = field(default_factory=dict)
     reissues: list[BadgeIssue] = field(default_factory=list)
     cancelled_at: datetime | None = None

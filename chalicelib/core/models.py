@@ -98,6 +98,7 @@ def _hhmm(value: time) -> str:
 
 # Free text, trimmed and NFC-normalised, without control characters, at most
 # this many characters: names, organisations, titles, desk labels.
+Text40 = Annotated[str, Field(max_length=40), AfterValidator(_clean_text)]
 Text64 = Annotated[str, Field(max_length=64), AfterValidator(_clean_text)]
 Text200 = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
 Text300 = Annotated[str, Field(max_length=300), AfterValidator(_clean_text)]
@@ -196,6 +197,11 @@ class Registration(BaseModel):
     gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
     organisation_type: Literal[ORGANISATION_TYPES] | None = None  # type: ignore[valid-type]
     days: list[date] | None = Field(default=None, max_length=60)
+    display_name: Text40 | None = Field(
+        default=None,
+        description="What the kiosk and the badge greet them by. By default the first word "
+        "of `name` that is not a title, honorific or initial.",
+    )
     consent: Annotated[bool, AfterValidator(_must_be_true)] = Field(
         description="Must be true: the attendee agrees to the use of their personal data."
     )

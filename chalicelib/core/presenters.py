@@ -10,6 +10,7 @@ from typing import Any, Literal
 from chalicelib.core import shapes
 from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
 from chalicelib.core.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
+from chalicelib.core.names import greeting
 from chalicelib.core.records import EventRecord, ScanEntry
 
 MONTHS = [
@@ -54,6 +55,7 @@ def registration_json(attendee: Attendee, code: str) -> shapes.Registration:
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
         "name": attendee.name,
+        "display_name": greeting(attendee),
         "organisation": attendee.organisation,
         "days": [day.isoformat() for day in attendee.days],
         "badge": badge_json(code),
@@ -69,6 +71,7 @@ def badge_holder_json(event: Event, attendee: Attendee, code: str) -> shapes.Bad
     return {
         "attendee_id": attendee.id,
         "name": attendee.name,
+        "display_name": greeting(attendee),
         "organisation": attendee.organisation,
         "job_title": attendee.job_title,
         "email": attendee.email,
@@ -156,6 +159,7 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> shapes.
         "attendee_id": attendee.id,
         "event_id": attendee.event_id,
         "name": attendee.name,
+        "display_name": greeting(attendee),
         "email": attendee.email,
         "phone": attendee.phone,
         "organisation": attendee.organisation,

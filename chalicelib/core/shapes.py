@@ -105,10 +105,22 @@ class Badge(TypedDict):
     url: str
 
 
+# What the kiosk and the badge greet a person by (API.md section 1).
+DisplayName = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description="What the kiosk and the badge greet them by: their own choice, else "
+        "the first word of `name` that is not a title, honorific or initial.",
+    ),
+]
+
+
 class Registration(TypedDict):
     attendee_id: str
     event_id: str
     name: str
+    display_name: DisplayName
     organisation: str
     days: list[Date]
     badge: Badge
@@ -138,6 +150,7 @@ class BadgeHolder(TypedDict):
 
     attendee_id: str
     name: str
+    display_name: DisplayName
     organisation: str
     job_title: str | None
     email: str
@@ -250,6 +263,7 @@ class Attendee(TypedDict):
     attendee_id: str
     event_id: str
     name: str
+    display_name: DisplayName
     email: str
     phone: str | None
     organisation: str

@@ -41,6 +41,9 @@ class BadgeCard:
     dates: str
     venue: str
     reprint: int = 0  # how many times it was printed before; 0 for the first
+    # What the holder is greeted by, printed large above the full name; none (or
+    # the name itself, as for a single name) prints the name large as it is.
+    display_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,7 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
     pdf.set_font(FONT, "B", 8)
     top = _text_block(pdf, x + margin, top + 3, text_width, ["PESERTA / PARTICIPANT"], 8)
 
-    # The name: as large as fits in two lines, shrinking for long names.
-    pdf.set_font(FONT, "B", 22)
-    size, name = _fit_lines(pdf, card.name, text_width, 22 if portrait else 17, 6, 2)
-    top = _text_block(pdf, x + margin, top + 3, text_width, name, size)
+    top = _names(pdf, card, x + margin, top + 3, text_width, portrait)
     pdf.set_font(FONT, "", 10)
     size, organisation = _fit_lines(pdf, card.organisation, text_width, 10, 6, 2)
     _text_block(pdf, x + margin, top + 1.5, text_width, organisation, size)
@@ -192,6 +192,23 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
         else:
             pdf.set_xy(x + margin, y + height - margin - 3)
             pdf.cell(text_width, 3, label, align="L")
+
+
+def _names(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, portrait: bool):
+    """The greeting name large, the full name smaller under it; or, without a greeting
+    name of its own, the full name as large as fits in two lines. Nothing is ever
+    dropped: a long name shrinks, then takes the lines it needs. Returns the bottom."""
+    greeting = card.display_name.strip()
+    if not greeting or greeting.casefold() == " ".join(card.name.split()).casefold():
+        pdf.set_font(FONT, "B", 22)
+        size, name = _fit_lines(pdf, card.name, width, 22 if portrait else 17, 6, 2)
+        return _text_block(pdf, x, y, width, name, size)
+    pdf.set_font(FONT, "B", 26)
+    size, big = _fit_lines(pdf, greeting, width, 26 if portrait else 20, 10, 1)
+    bottom = _text_block(pdf, x, y, width, big, size)
+    pdf.set_font(FONT, "B", 14)
+    size, name = _fit_lines(pdf, card.name, width, 14 if portrait else 11, 6, 3)
+    return _text_block(pdf, x, bottom + 1, width, name, size)
 
 
 def badge_pdf(card: BadgeCard) -> bytes:

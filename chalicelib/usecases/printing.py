@@ -21,6 +21,7 @@ from chalicelib.core.errors import (
     temporarily_unavailable,
 )
 from chalicelib.core.models import Event
+from chalicelib.core.names import greeting
 from chalicelib.store import Conflict
 from chalicelib.usecases.common import Badges, by_name, event_record
 from chalicelib.usecases.ports import Stores
@@ -39,6 +40,7 @@ def _card(event: Event, attendee: Attendee, code: str, reprint: int) -> BadgeCar
 
     return BadgeCard(
         name=attendee.name,
+        display_name=greeting(attendee),
         organisation=attendee.organisation,
         code=code,
         event_title=event.title,

@@ -20,6 +20,7 @@ from chalicelib.core.errors import (
     temporarily_unavailable,
 )
 from chalicelib.core.models import Registration, WalkIn, is_event_id
+from chalicelib.core.names import default_display_name
 from chalicelib.core.search import search_terms
 from chalicelib.store import AlreadyWritten, EventRecord, ScanEntry
 from chalicelib.usecases.checkin import Scan, ScanLog, judge
@@ -191,6 +192,7 @@ class Registrations:
             id=attendee_id,
             event_id=record.event.id,
             name=registration.name,
+            display_name=registration.display_name or default_display_name(registration.name),
             email=registration.email,
             organisation=registration.organisation,
             phone=registration.phone,

@@ -451,6 +451,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "attendee_id": registration["attendee_id"],
         "event_id": WORKSHOP_ID,
         "name": "Siti Rahmawati",
+        "display_name": "Siti",
         "email": "siti@example.org",
         "phone": "+62 812 3456 7890",
         "organisation": "Wahana Lingkungan Hidup",
@@ -609,6 +610,7 @@ def test_walk_in_without_check_in(api, desk_token, organiser):
         "attendee_id": reply.json["attendee_id"],
         "event_id": WORKSHOP_ID,
         "name": "Siti Rahmawati",
+        "display_name": "Siti",
         "organisation": "Wahana Lingkungan Hidup",
         "days": [DAY1, DAY2],
         "badge": {"code": code, "qr_png_url": f"/badges/{code}/qr.png", "url": f"/badges/{code}"},
@@ -623,6 +625,20 @@ def test_walk_in_without_check_in(api, desk_token, organiser):
     assert (view["source"], view["checkins"]) == ("walk_in", [])
     assert api.get(f"/badges/{code}").status == 200
     assert checkin(api, desk_token, code=code).status == 201
+
+
+def test_a_walk_in_takes_a_display_name_or_gets_the_default(api, desk_token):
+    reply = walk_in(api, desk_token, name="Ni Made Ayu Sekarini", display_name="Sekar")
+    assert reply.status == 201, reply
+    assert reply.json["display_name"] == "Sekar"
+    assert person(api, desk_token, reply.json["attendee_id"])["display_name"] == "Sekar"
+    reply = walk_in(
+        api, desk_token, name="Drs. H. Mulyadi Saputra, M.Si.", email="mulyadi@example.org"
+    )
+    assert reply.status == 201, reply
+    assert reply.json["display_name"] == "Mulyadi"
+    too_long = walk_in(api, desk_token, email="x@example.org", display_name="D" * 41)
+    assert_validation(too_long, "display_name")
 
 
 def test_walk_in_with_check_in(api, desk_token, organiser):

@@ -784,8 +784,10 @@ ODD_FIELD_CASES = [
     ("register", "name", [*BROKEN, "rlo"]),
     ("register", "organisation", [*BROKEN, "rlo"]),
     ("register", "job_title", [*BROKEN, "rlo"]),
+    ("register", "display_name", [*BROKEN, "rlo"]),
     ("register", "email", [*BROKEN, "rlo", "zwj"]),
     ("walk_in", "name", [*BROKEN, "rlo"]),
+    ("walk_in", "display_name", [*BROKEN, "rlo"]),
     ("walk_in", "email", [*BROKEN, "rlo", "zwj"]),
     ("walk_in", "desk", [*BROKEN, "rlo"]),
     ("walk_in", "scan_id", list(ODD_KINDS)),
@@ -839,11 +841,14 @@ KEPT_NAMES = [
 def test_unicode_that_real_names_use_is_kept_intact(api, organiser, scratch_event, name):
     """Pinned: emoji, ZWJ and ZWNJ are accepted in names and labels, stored exactly,
     and no route that renders them (PDFs, CSV, SVG, search) fails on them."""
-    body = registration_body(name=name, organisation=f"Org {name}", email="kept@example.org")
+    body = registration_body(
+        name=name, display_name=name, organisation=f"Org {name}", email="kept@example.org"
+    )
     registered = api.post(f"/events/{scratch_event}/registrations", body)
     assert registered.status == 201, registered
     code, attendee_id = badge_code(registered.json), registered.json["attendee_id"]
     assert registered.json["name"] == unicodedata.normalize("NFC", name)
+    assert registered.json["display_name"] == unicodedata.normalize("NFC", name)
     label = f"Meja {name}"[:64]
     desk = api.post(f"/events/{scratch_event}/desk-tokens", {"label": label}, token=organiser)
     assert desk.status == 201 and desk.json["label"] == unicodedata.normalize("NFC", label), desk

@@ -30,6 +30,7 @@ from tests.support.values import (
     DAY1,
     DAY2,
     OTHER_ID,
+    TABLE,
     WORKSHOP_ID,
     jakarta,
     new_scan_id,
@@ -125,6 +126,11 @@ REGISTRATION_422 = [
     pytest.param({"days": [DAY1, "2016-11-28"]}, "days", id="one-day-not-of-event"),
     pytest.param({"days": []}, "days", id="no-days"),
     pytest.param({"days": ["tomorrow"]}, "days", id="day-not-a-date"),
+    pytest.param({"display_name": "D" * 41}, "display_name", id="display-name-41"),
+    pytest.param({"display_name": "  "}, "display_name", id="blank-display-name"),
+    pytest.param({"display_name": "Bu\u202eDi"}, "display_name", id="display-name-bidi"),
+    pytest.param({"display_name": "Budi\x00"}, "display_name", id="display-name-nul"),
+    pytest.param({"display_name": 7}, "display_name", id="display-name-number"),
 ]
 
 
@@ -143,6 +149,7 @@ def test_registration_validation_error(api, overrides, field):
         pytest.param({"email": "a" * 242 + "@example.org"}, id="email-254"),
         pytest.param({"phone": "+" + "1" * 31}, id="phone-32"),
         pytest.param({"job_title": "J" * 200}, id="job-title-200"),
+        pytest.param({"display_name": "D" * 40}, id="display-name-40"),
         pytest.param({"gender": "prefer_not_to_say", "organisation_type": "donor"}, id="enums"),
     ],
 )
@@ -152,7 +159,15 @@ def test_registration_accepts_values_at_the_limits(register, overrides):
 
 def test_registration_shape_and_default_days(register):
     registration = register(phone="+62 812 3456 7890", job_title="Campaigner")
-    assert set(registration) == {"attendee_id", "event_id", "name", "organisation", "days", "badge"}
+    assert set(registration) == {
+        "attendee_id",
+        "event_id",
+        "name",
+        "display_name",
+        "organisation",
+        "days",
+        "badge",
+    }
     assert registration["event_id"] == WORKSHOP_ID
     assert registration["days"] == [DAY1, DAY2]
     assert register(email="day2@example.org", days=[DAY2])["days"] == [DAY2]
@@ -235,6 +250,50 @@ def test_put_event_days_out_of_order(api, organiser):
     reply = api.put("/events/new-event-2016", {**doc, "days": swapped_numbers}, token=organiser)
     assert_validation(reply, "days")
     assert_error(api.get("/events/new-event-2016"), 404, "event_not_found")
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [
+        ("Prof. Dr. Ir. H. Bambang Sutrisno", None, "Bambang"),
+        ("I Gusti Ayu Putu Mahendra", None, "Mahendra"),
+        ("Siti Aminah, S.H., M.Kn.", None, "Siti"),
+        ("I Gusti Ayu Putu Mahendra", "  Gek Mahe ", "Gek Mahe"),
+    ],
+)
+def test_the_display_name_is_given_or_made_from_the_name(
+    api, register, organiser, name, given, expected
+):
+    extra = {} if given is None else {"display_name": given}
+    registration = register(name=name, **extra)
+    assert registration["display_name"] == expected
+    assert registration["name"] == name
+    view = api.get(registration["badge"]["url"])
+    assert view.status == 200, view
+    assert (view.json["name"], view.json["display_name"]) == (name, expected)
+    detail = api.get(
+        f"/events/{WORKSHOP_ID}/attendees/{registration['attendee_id']}", token=organiser
+    )
+    assert detail.status == 200, detail
+    assert detail.json["display_name"] == expected
+
+
+def test_a_record_from_before_display_names_greets_by_the_default(
+    api, register, organiser, dynamodb
+):
+    registration = register(name="Hj. Ratna Kusuma Dewi")
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": f"ATTENDEE#{registration['attendee_id']}"}, "sk": {"S": "ATTENDEE"}},
+        UpdateExpression="REMOVE display_name",
+    )
+    view = api.get(registration["badge"]["url"])
+    assert view.status == 200, view
+    assert view.json["display_name"] == "Ratna"
+    detail = api.get(
+        f"/events/{WORKSHOP_ID}/attendees/{registration['attendee_id']}", token=organiser
+    )
+    assert detail.json["display_name"] == "Ratna"
 
 
 # --- badges ------------------------------------------------------------------

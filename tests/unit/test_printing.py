@@ -298,6 +298,83 @@ def test_a_name_is_printed_whole(api, register, name):
     assert [qr.text for qr in page.qrs] == [code]
 
 
+def text_sizes(raw: bytes) -> list[tuple[str, float]]:
+    """Each piece of text on the first page with its font size (pt), in drawing order."""
+    pieces: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            pieces.append((" ".join(text.split()), size * abs(tm[3])))
+
+    pypdf.PdfReader(io.BytesIO(raw)).pages[0].extract_text(visitor_text=visit)
+    return pieces
+
+
+def size_of(pieces: list[tuple[str, float]], text: str) -> float:
+    """The font size of the first piece that is `text` exactly."""
+    return next(size for piece, size in pieces if piece == text)
+
+
+def greeting_over_name(pieces: list[tuple[str, float]], greeting: str, name: str) -> bool:
+    """Is `greeting` drawn, then `name` at once after it (over its lines) in a smaller size?"""
+    index = next(i for i, (piece, _) in enumerate(pieces) if piece == greeting)
+    big = pieces[index][1]
+    lines, rest = [], pieces[index + 1 :]
+    while rest and " ".join([*lines, rest[0][0]]) in name:
+        if rest[0][1] >= big:
+            return False
+        lines.append(rest[0][0])
+        rest = rest[1:]
+    return " ".join(lines) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "greeting"),
+    [
+        ("Prof. Dr. Ir. H. Bambang Sutrisno, M.Sc.", None, "Bambang"),
+        ("I Gusti Ayu Putu Mahendra", None, "Mahendra"),
+        ("I Gusti Ayu Putu Mahendra", "Gek Mahe", "Gek Mahe"),
+    ],
+)
+def test_the_badge_greets_by_the_display_name_above_the_full_name(
+    api, register, name, given, greeting
+):
+    extra = {} if given is None else {"display_name": given}
+    code = code_of(register(name=name, email=f"{slug(name)}@example.org", **extra))
+    reply = api.get(f"/badges/{code}/badge.pdf", headers=PDF)
+    [page] = pdf_pages(reply)
+    # Both, the greeting first (above), then the whole name, every word of it.
+    assert f"PESERTA / PARTICIPANT {greeting} {name}" in page.words, page.text
+    pieces = text_sizes(reply.raw)
+    assert greeting_over_name(pieces, greeting, name), pieces
+    assert [qr.text for qr in page.qrs] == [code]
+
+
+def test_a_single_name_is_printed_once_large(api, register):
+    code = code_of(register(name="Sukarno", email="sukarno@example.org"))
+    reply = api.get(f"/badges/{code}/badge.pdf", headers=PDF)
+    [page] = pdf_pages(reply)
+    assert page.words.count("Sukarno") == 1
+    assert size_of(text_sizes(reply.raw), "Sukarno") >= 17
+
+
+def test_greeting_and_long_name_are_whole_on_the_a4_sheet(api, register, organiser):
+    greeting = "Sukmawati Kusumawardhani Pratiwi Sarini"  # 39 characters, near the limit
+    people = {
+        LONG_NAME: register(name=LONG_NAME, email="luh@example.org", display_name=greeting),
+        "Ir. Sugeng Riyadi": register(name="Ir. Sugeng Riyadi", email="sugeng@example.org"),
+    }
+    [page] = pdf_pages(sheet(api, organiser, "a4-8"))
+    badges = page.words.split("PESERTA / PARTICIPANT")[1:]
+    assert len(badges) == 2
+    assert badges[0].startswith(" Sugeng Ir. Sugeng Riyadi"), badges[0]
+    assert badges[1].startswith(f" {greeting} {LONG_NAME}"), badges[1]
+    assert [qr.text for qr in page.qrs] == [
+        code_of(people["Ir. Sugeng Riyadi"]),
+        code_of(people[LONG_NAME]),
+    ]
+
+
 def test_printing_ones_own_badge_is_not_recorded_as_a_print(api, register, organiser):
     registration = register()
     assert api.get(f"/badges/{code_of(registration)}/badge.pdf", headers=PDF).status == 200

@@ -1,10 +1,10 @@
 // The self-service kiosk at the door: attendees show their badge to the
 // camera and get big, friendly feedback. Unattended and public, so it shows
-// no one's details: a greeting with the first name is all (the surname and
-// the organisation never reach the page, not even hidden).
+// no one's details: a greeting by the name the person is greeted by is all
+// (the full name and the organisation never reach the page, not even hidden).
 
 import { clear, el, translator, unlockAudio } from "./common.js";
-import { t as ct, firstName, reasonText } from "./checkin.js";
+import { t as ct, reasonText } from "./checkin.js";
 import { startScanner } from "./scanner.js";
 import { scanningFrame } from "./staff.js";
 
@@ -28,7 +28,7 @@ const t = translator({
     start: "Mulai",
     starting: "Membuka kamera…",
     instruction: "Tunjukkan kode QR pada lencana Anda ke kamera.",
-    greeting: "Selamat datang, {first}!",
+    greeting: "Selamat datang, {name}!",
     greeting_detail: "Check-in berhasil. Selamat mengikuti acara.",
     already: "Anda sudah tercatat hadir hari ini",
     sorry: "Maaf, check-in belum berhasil",
@@ -57,7 +57,7 @@ const t = translator({
     start: "Start",
     starting: "Opening the camera…",
     instruction: "Show the QR code on your badge to the camera.",
-    greeting: "Welcome, {first}!",
+    greeting: "Welcome, {name}!",
     greeting_detail: "You are checked in. Enjoy the event.",
     already: "You are already checked in today",
     sorry: "Sorry, check-in did not work",
@@ -77,11 +77,19 @@ let starting = false;
 let cameraFailed = false;
 let wakeLock = null;
 
-// Only the first name, only on green: everything else the API said stays here.
+// The display name the server gives (API.md section 1: never an initial or a
+// title), only on green: everything else the API said stays here. An answer
+// without one (a desk token's) gets a welcome without a name, rather than a
+// first word of the full name that may be "I" or "Prof.".
+function greetingName(body) {
+  const name = body && body.attendee && body.attendee.display_name;
+  return typeof name === "string" ? name.trim() : "";
+}
+
 function describe(outcome) {
   if (outcome.result === "ok") {
-    const first = firstName(outcome.body && outcome.body.attendee && outcome.body.attendee.name);
-    return { headline: first ? t("greeting", { first }) : t("welcome"), detail: t("greeting_detail") };
+    const name = greetingName(outcome.body);
+    return { headline: name ? t("greeting", { name }) : t("welcome"), detail: t("greeting_detail") };
   }
   if (outcome.result === "warn") return { headline: t("already") };
   if (outcome.result === "queued") return { headline: t("thanks"), detail: ct("saved") };

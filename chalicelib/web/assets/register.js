@@ -35,6 +35,10 @@ const t = translator({
     optional: "(opsional)",
     name: "Nama lengkap",
     nameHint: "Seperti yang ingin dicetak di badge.",
+    display_name: "Nama panggilan",
+    displayNameHint:
+      "Nama untuk menyapa Anda di kios dan di badge, mis. Budi. Jika dikosongkan, kami ambil dari " +
+      "nama lengkap Anda, tanpa gelar.",
     email: "Email",
     organisation: "Organisasi / lembaga",
     phone: "Nomor telepon",
@@ -115,6 +119,10 @@ const t = translator({
     optional: "(optional)",
     name: "Full name",
     nameHint: "As you want it printed on your badge.",
+    display_name: "Name to greet you by",
+    displayNameHint:
+      "What the kiosk and your badge call you, e.g. Budi. Left empty, we take it from your full " +
+      "name, without titles.",
     email: "Email",
     organisation: "Organisation",
     phone: "Phone number",
@@ -173,6 +181,7 @@ const t = translator({
 // Text limits from API.md; the server refuses longer with a 422.
 const TEXT_FIELDS = [
   { name: "name", required: true, max: 200, autocomplete: "name", hint: "nameHint" },
+  { name: "display_name", max: 40, autocomplete: "nickname", hint: "displayNameHint" },
   { name: "email", required: true, max: 254, autocomplete: "email", type: "email", inputmode: "email" },
   { name: "organisation", required: true, max: 200, autocomplete: "organization" },
   { name: "phone", max: 32, autocomplete: "tel", type: "tel", inputmode: "tel" },
@@ -183,7 +192,7 @@ const CHOICES = {
   organisation_type: ["ngo", "community", "government", "academia", "media", "private_sector", "donor", "other"],
 };
 const SELECT_AUTOCOMPLETE = { gender: "sex", organisation_type: "off" };
-const FIELD_ORDER = ["name", "email", "organisation", "phone", "job_title", "gender", "organisation_type", "days", "consent"];
+const FIELD_ORDER = ["name", "display_name", "email", "organisation", "phone", "job_title", "gender", "organisation_type", "days", "consent"];
 
 // Indonesia's zones go by their local names; elsewhere the IANA name is clearer.
 const ZONE_NAMES = { "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
@@ -259,6 +268,7 @@ function forget() {
 function emptyValues() {
   return {
     name: "",
+    display_name: "",
     email: "",
     organisation: "",
     phone: "",
@@ -275,7 +285,7 @@ function emptyValues() {
 function readForm() {
   const form = app.querySelector("form.register-form");
   if (!form || !state.values) return;
-  for (const name of ["name", "email", "organisation", "phone", "job_title", "gender", "organisation_type"]) {
+  for (const name of ["name", "display_name", "email", "organisation", "phone", "job_title", "gender", "organisation_type"]) {
     state.values[name] = form.elements[name].value;
   }
   const boxes = [...form.querySelectorAll('input[name="days"]')];
@@ -287,7 +297,7 @@ function readForm() {
 function requestBody() {
   const values = state.values;
   const body = { name: values.name, email: values.email, organisation: values.organisation };
-  for (const name of ["phone", "job_title", "gender", "organisation_type"]) {
+  for (const name of ["display_name", "phone", "job_title", "gender", "organisation_type"]) {
     if (values[name].trim() !== "") body[name] = values[name];
   }
   body.days = state.event.days.map((day) => day.date).filter((date) => values.days.has(date));
