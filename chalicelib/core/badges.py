@@ -71,9 +71,17 @@ def issue_code(secret: bytes, attendee_id: str, serial: int) -> str:
     return base64.b32encode(payload + _tag(secret, payload)).decode()
 
 
+def normalise_code(code: str) -> str:
+    """A code as issued: typed codes are read case-insensitively, spaces around ignored."""
+    return code.strip().upper()
+
+
 def verify_code(secret: bytes, code: str) -> BadgeRef | None:
-    """The attendee and serial a code names, or None if Hadir did not sign it."""
-    code = code.strip()
+    """The attendee and serial a code names, or None if Hadir did not sign it.
+
+    Read case-insensitively: a code typed in lower case names the same badge.
+    """
+    code = normalise_code(code)
     if not _CODE_SHAPE.match(code):
         return None
     try:
