@@ -72,8 +72,13 @@ def issue_code(secret: bytes, attendee_id: str, serial: int) -> str:
 
 
 def normalise_code(code: str) -> str:
-    """A code as issued: typed codes are read case-insensitively, spaces around ignored."""
-    return code.strip().upper()
+    """A code as issued: typed codes are read case-insensitively, spaces around ignored.
+
+    Only ASCII letters are folded: no other character's upper case ("ß" is "SS")
+    makes a second spelling of a code.
+    """
+    code = code.strip()
+    return code.upper() if code.isascii() else code
 
 
 def verify_code(secret: bytes, code: str) -> BadgeRef | None:
