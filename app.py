@@ -180,6 +180,7 @@ NO_BADGE = "Not a code Hadir issued (forged, altered)."
 REVOKED = "Reissued, or the registration was cancelled."
 BADGE_ERRORS = (Code.BADGE_NOT_FOUND, Code.BADGE_REVOKED)
 BADGE_NOTES = {Code.BADGE_NOT_FOUND: NO_BADGE, Code.BADGE_REVOKED: REVOKED}
+ANY_CASE = "The code is read case-insensitively (spaces around it ignored) and shown as issued."
 
 
 # --- public -----------------------------------------------------------------
@@ -281,7 +282,7 @@ def register(call: Call, event_id: str) -> Response:
     "/badges/{code}",
     "GET",
     summary="The badge holder's view",
-    description="Public: the code is the secret. Not cached.",
+    description=f"Public: the code is the secret. {ANY_CASE} Not cached.",
     replies={200: Reply("The holder, the event and their days.", shapes.BadgeHolder)},
     errors=BADGE_ERRORS,
     notes=BADGE_NOTES,
@@ -294,7 +295,7 @@ def badge(call: Call, code: str) -> Response:
     "/badges/{code}/qr.png",
     "GET",
     summary="The badge's QR code",
-    description="Send `Accept: image/png` (browsers send `image/*` or `*/*`).",
+    description=f"{ANY_CASE} Send `Accept: image/png` (browsers send `image/*` or `*/*`).",
     replies={200: Reply("A PNG of a QR code holding exactly the code.", media=(PNG,))},
     errors=BADGE_ERRORS,
     notes=BADGE_NOTES,
@@ -314,8 +315,8 @@ def badge_qr(call: Call, code: str) -> Response:
     "/badges/{code}/badge.pdf",
     "GET",
     summary="The badge, to print",
-    description="For the holder to print at home: not recorded as a print. Send "
-    "`Accept: application/pdf` (or `*/*`). Not cached.",
+    description="For the holder to print at home: not recorded as a print. "
+    f"{ANY_CASE} Send `Accept: application/pdf` (or `*/*`). Not cached.",
     replies={200: Reply("One badge on an A6 page, with its QR code.", media=(PDF,))},
     errors=BADGE_ERRORS,
     notes=BADGE_NOTES,
@@ -331,10 +332,13 @@ def badge_pdf(call: Call, code: str) -> Response:
     "/events/{event_id}/checkins",
     "POST",
     summary="Check an attendee in",
-    description="Send exactly one of `code` (the scanned QR text) or `attendee_id`. The day is "
-    "the event-local date of `scanned_at` (default: now; more than 2 minutes ahead is 422). "
-    "One check-in per attendee per day; repeating a `scan_id` returns the first answer and "
-    "changes nothing.",
+    description="Send exactly one of `code` (the scanned QR text, read case-insensitively) or "
+    "`attendee_id`. The day is the event-local date of `scanned_at` (default: now; more than 2 "
+    "minutes ahead is 422). A check-in received more than 5 minutes after its `scanned_at` is "
+    "marked `late` in the scan log and counted in the report's `late`. `source` says how the "
+    "attendee was found (`scan`, `search` or `paper`); it is kept in the scan log, the report "
+    "and the CSV. One check-in per attendee per day; repeating a `scan_id` returns the first "
+    "answer and changes nothing.",
     role=DESK,
     body=CheckinRequest,
     replies={
@@ -387,7 +391,8 @@ def find_attendees(call: Call, event_id: str) -> Response:
     "POST",
     summary="Register a walk-in",
     description="The registration body, plus `check_in: true` and a `scan_id` to check the "
-    "person in at once, on today's event day. The desk may register after public "
+    "person in at once, on today's event day; that check-in's `source` is `search` (entered by "
+    "hand at the desk). The desk may register after public "
     "registration has closed; capacity and one registration per email hold as online. "
     "Repeating a `scan_id` returns the first answer and changes nothing.",
     role=DESK,
@@ -540,12 +545,20 @@ def undo_checkin(call: Call, event_id: str, attendee_id: str, date: str) -> Resp
     "/events/{event_id}/scans",
     "GET",
     summary="The scan log",
-    description="Every check-in attempt, accepted or refused, and every undone check-in.",
+    description="Every check-in attempt, accepted or refused, and every undone check-in, each "
+    "with `late` and `source`.",
     role=ORGANISER,
     query=ScanQuery,
+    query_notes={
+        "late": "`true`: only scans received more than 5 minutes after `scanned_at`; "
+        "`false`: only the others."
+    },
     replies={200: Reply("One page of the scan log.", shapes.ScanList)},
     errors=(Code.EVENT_NOT_FOUND,),
-    notes={Code.VALIDATION_ERROR: f"A `date` that is not a date, {BAD_PAGE}."},
+    notes={
+        Code.VALIDATION_ERROR: f"A `date` that is not a date, a `late` that is not `true` or "
+        f"`false`, {BAD_PAGE}."
+    },
 )
 def scans(call: Call, event_id: str) -> Response:
     return json_response(hadir().scans(event_id, call.query))
@@ -567,7 +580,9 @@ def attendance(call: Call, event_id: str) -> Response:
     "/events/{event_id}/attendance/report",
     "GET",
     summary="The attendance report",
-    description="Arrival slots are in the event's time zone. Not cached.",
+    description="Arrival slots are in the event's time zone. `late` counts the check-ins "
+    "received more than 5 minutes after they were scanned; `by_source` counts them by how the "
+    "attendee was found (a walk-in checked in at the desk is `search`). Not cached.",
     role=ORGANISER,
     replies={200: Reply("The breakdowns of every event day.", shapes.AttendanceReport)},
     errors=(Code.EVENT_NOT_FOUND,),
@@ -583,10 +598,10 @@ def attendance_report(call: Call, event_id: str) -> Response:
     description="One row per registration, cancelled ones included, by name, under a header "
     "row of `name`, `organisation`, `organisation_type`, `gender`, `email`, `phone`, `status` "
     "(`active` or `cancelled`), `days` (the dates registered for, space-separated), then for "
-    "each event day `<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`) and "
-    "`<date>_desk`. A value left out, or a day not checked in, is an empty cell; a value a "
-    "spreadsheet would run as a formula (one starting `=`, `+`, `-`, `@`, a tab or a carriage "
-    "return) starts with `'`. Not cached.",
+    "each event day `<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`), `<date>_desk` "
+    "and `<date>_source` (`scan`, `search` or `paper`). A value left out, or a day not checked "
+    "in, is an empty cell; a value a spreadsheet would run as a formula (one starting `=`, `+`, "
+    "`-`, `@`, a tab or a carriage return) starts with `'`. Not cached.",
     role=ORGANISER,
     replies={
         200: Reply(

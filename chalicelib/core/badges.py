@@ -71,9 +71,22 @@ def issue_code(secret: bytes, attendee_id: str, serial: int) -> str:
     return base64.b32encode(payload + _tag(secret, payload)).decode()
 
 
-def verify_code(secret: bytes, code: str) -> BadgeRef | None:
-    """The attendee and serial a code names, or None if Hadir did not sign it."""
+def normalise_code(code: str) -> str:
+    """A code as issued: typed codes are read case-insensitively, spaces around ignored.
+
+    Only ASCII letters are folded: no other character's upper case ("ß" is "SS")
+    makes a second spelling of a code.
+    """
     code = code.strip()
+    return code.upper() if code.isascii() else code
+
+
+def verify_code(secret: bytes, code: str) -> BadgeRef | None:
+    """The attendee and serial a code names, or None if Hadir did not sign it.
+
+    Read case-insensitively: a code typed in lower case names the same badge.
+    """
+    code = normalise_code(code)
     if not _CODE_SHAPE.match(code):
         return None
     try:

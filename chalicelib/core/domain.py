@@ -20,7 +20,7 @@ from chalicelib.core.errors import (
     badge_not_found,
     badge_revoked,
 )
-from chalicelib.core.models import Event, EventDay
+from chalicelib.core.models import CHECKIN_SOURCES, Event, EventDay
 
 ACTIVE = "active"
 CANCELLED = "cancelled"
@@ -28,6 +28,13 @@ CANCELLED = "cancelled"
 # A scan may have been queued on a device whose clock runs a little fast; more
 # than this ahead of the server is not a scan that happened.
 MAX_SCAN_CLOCK_SKEW = timedelta(minutes=2)
+# A check-in received more than this after it was scanned is late: queued
+# offline, or back-dated by hand. The organiser sees it in the log and report.
+LATE_AFTER = timedelta(minutes=5)
+
+# How a check-in was made: a badge scanned, a person found by name (a walk-in
+# entered at the desk too), or a tick entered from the signed paper list.
+SCAN, SEARCH, PAPER = CHECKIN_SOURCES
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,16 @@ class Checkin:
     # The report's arrival slot it was counted in, kept so that undoing it
     # takes it off that slot even if the check-in window has changed since.
     slot: str | None = None
+    # Kept so that undoing it takes it off the buckets it was counted in. None:
+    # recorded before sources were kept; it reads as a scan, and was never
+    # counted by source, so an undo takes nothing off `by_source`.
+    source: str | None = None
+    late: bool = False  # counted in the day's `late`
+
+    @property
+    def made_by(self) -> str:
+        """Its source as shown: "scan" for one recorded before sources were kept."""
+        return self.source or SCAN
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,10 @@ def local_time(event: Event, instant: datetime) -> str:
 
 def utc_iso(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def is_late(scanned_at: datetime, received_at: datetime) -> bool:
+    return received_at - scanned_at > LATE_AFTER
 
 
 def check_scan_time(scanned_at: datetime, now: datetime) -> None:
@@ -228,6 +249,8 @@ class Breakdown:
     desk: str
     slot: str  # local "HH:MM" start of its 15-minute slot
     walk_in: bool
+    source: str | None  # None: not counted by source (recorded before sources were kept)
+    late: bool
 
 
 def arrival_slots(day: EventDay) -> list[str]:
@@ -254,6 +277,8 @@ def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin)
         desk=checkin.desk or NOT_GIVEN,
         slot=checkin.slot or arrival_slot(event, day, checkin.at),
         walk_in=attendee.source == "walk_in",
+        source=checkin.source,
+        late=checkin.late,
     )
 
 

@@ -41,6 +41,9 @@ ORGANISATION_TYPES = (
     "donor",
     "other",
 )
+# How a check-in was made: `scan` (a badge), `search` (found by name), `paper`
+# (entered from the signed paper list).
+CHECKIN_SOURCES = ("scan", "search", "paper")
 
 # Control characters (other than none at all) have no place in a name or label,
 # and some of them break CSV exports and PDF rendering downstream.
@@ -223,6 +226,12 @@ class CheckinRequest(BaseModel):
     scan_id: str = Field(pattern=SCAN_ID_PATTERN)
     desk: Text64 | None = None
     scanned_at: AwareDatetime | None = None
+    source: Literal[CHECKIN_SOURCES] = Field(  # type: ignore[valid-type]
+        default="scan",
+        description="How the attendee was found: `scan` (a badge scanned, the default), "
+        "`search` (found by name) or `paper` (entered from the signed paper list, with the "
+        "sheet's time as `scanned_at`).",
+    )
 
     @model_validator(mode="after")
     def _one_way_to_name_the_attendee(self) -> CheckinRequest:
@@ -323,6 +332,7 @@ class ScanQuery(BaseModel):
 
     day: date | None = Field(default=None, alias="date")
     result: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = None
+    late: bool | None = None
     limit: int = Field(default=50, ge=1, le=200)
     next: Annotated[str, Field(max_length=2000)] | None = None
 

@@ -9,7 +9,13 @@ from typing import Any, Literal
 
 from chalicelib.core import shapes
 from chalicelib.core.domain import NOT_GIVEN, Attendee, Checkin, arrival_slots, local_iso, utc_iso
-from chalicelib.core.models import GENDERS, ORGANISATION_TYPES, Event, EventDay
+from chalicelib.core.models import (
+    CHECKIN_SOURCES,
+    GENDERS,
+    ORGANISATION_TYPES,
+    Event,
+    EventDay,
+)
 from chalicelib.core.names import greeting
 from chalicelib.core.records import EventRecord, ScanEntry
 
@@ -208,6 +214,8 @@ def scan_json(entry: ScanEntry) -> shapes.Scan:
         "date": entry.day,
         "received_at": entry.received_at,
         "scanned_at": entry.scanned_at,
+        "late": entry.late,
+        "source": entry.source,
         "desk": entry.desk,
         "desk_token_id": entry.desk_token_id,
         "result": entry.result,
@@ -242,6 +250,8 @@ def report_day_json(record: EventRecord, day: EventDay) -> shapes.ReportDay:
         "registered": record.registered_on(day.date),
         "checked_in": record.checked_in_on(day.date),
         "walk_ins": record.walk_ins_on(day.date),
+        "late": record.late_on(day.date),
+        "by_source": _with_every(CHECKIN_SOURCES, record.buckets("source", day.date)),
         "by_gender": _with_every(GENDERS, record.buckets("gender", day.date)),
         "by_organisation_type": _with_every(
             ORGANISATION_TYPES, record.buckets("organisation_type", day.date)
@@ -271,7 +281,8 @@ def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
     header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
     header += ["status", "days"]
     for day in event.days:
-        header += [f"{day.date.isoformat()}_checked_in_at", f"{day.date.isoformat()}_desk"]
+        on = day.date.isoformat()
+        header += [f"{on}_checked_in_at", f"{on}_desk", f"{on}_source"]
     writer.writerow(header)
     for attendee in attendees:
         row = [
@@ -286,9 +297,10 @@ def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
         ]
         for day in event.days:
             checkin = attendee.checkins.get(day.date)
-            local = (
-                checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S") if checkin else None
-            )
-            row += [local, checkin.desk if checkin else None]
+            if checkin is None:
+                row += [None, None, None]
+                continue
+            local = checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
+            row += [local, checkin.desk, checkin.made_by]
         writer.writerow([_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()

@@ -26,6 +26,7 @@ def checked_in_on(day: date) -> str:
 # A day's report buckets, kept on the event item beside the other counters,
 # so that the report reads one item whatever the size of the event.
 BUCKETS = ("gender", "organisation_type", "desk", "slot")
+SOURCE = "source"  # a bucket too, but only for check-ins that keep their source
 
 
 def bucket(kind: str, day: date, name: str) -> str:
@@ -36,14 +37,22 @@ def walk_ins_on(day: date) -> str:
     return f"walk_ins@{day.isoformat()}"
 
 
+def late_on(day: date) -> str:
+    return f"late@{day.isoformat()}"
+
+
 def checkin_counts(
     day: date, effects: CheckinDecision | UndoDecision, counted: Breakdown, sign: int
 ) -> dict[str, int]:
     """The counters one check-in moves (sign 1) or its undoing moves back (-1)."""
     counts = {checked_in_on(day): sign}
     counts.update({bucket(kind, day, getattr(counted, kind)): sign for kind in BUCKETS})
+    if counted.source is not None:
+        counts[bucket(SOURCE, day, counted.source)] = sign
     if counted.walk_in:
         counts[walk_ins_on(day)] = sign
+    if counted.late:
+        counts[late_on(day)] = sign
     if effects.first_day_attended:
         counts["attended_any"] = sign
     if effects.completes_every_day:
@@ -72,8 +81,11 @@ class EventRecord:
     def walk_ins_on(self, day: date) -> int:
         return self.counters.get(walk_ins_on(day), 0)
 
+    def late_on(self, day: date) -> int:
+        return self.counters.get(late_on(day), 0)
+
     def buckets(self, kind: str, day: date) -> dict[str, int]:
-        """A day's counts by gender, organisation_type, desk or slot; zeros left out."""
+        """A day's counts by gender, organisation_type, desk, slot or source; zeros left out."""
         prefix = bucket(kind, day, "")
         return {
             key[len(prefix) :]: count
@@ -119,6 +131,9 @@ class ScanEntry:
     attendee_id: str | None
     outcome: str  # a result or a refusal's code: what the edge answers with
     body: dict
+    # Entries written before these were kept read as on time, and scanned.
+    late: bool = False  # received more than LATE_AFTER after scanned_at
+    source: str = "scan"  # scan, search or paper
 
 
 @dataclass(frozen=True)

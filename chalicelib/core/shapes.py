@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
 from chalicelib.core.domain import NOT_GIVEN
-from chalicelib.core.models import GENDERS, ORGANISATION_TYPES
+from chalicelib.core.models import CHECKIN_SOURCES, GENDERS, ORGANISATION_TYPES
 
 # Field docstrings become descriptions in the document.
 DOCUMENTED = ConfigDict(use_attribute_docstrings=True)
@@ -309,6 +309,13 @@ class Scan(TypedDict):
     """The event-local date of `scanned_at`."""
     received_at: Instant
     scanned_at: Instant
+    late: bool
+    """Received more than 5 minutes after `scanned_at` (queued offline, or back-dated);
+    false for an undo."""
+    source: Annotated[str, one_of(*CHECKIN_SOURCES)]
+    """How the attendee was found: `scan`, `search` (by name; a walk-in checked in at the
+    desk too) or `paper` (from the signed paper list). For an undo, the undone
+    check-in's."""
     desk: str | None
     desk_token_id: str | None
     """Null for an organiser."""
@@ -369,6 +376,22 @@ class ReportDay(TypedDict):
     checked_in: Count
     walk_ins: Count
     """Of `checked_in`, those registered at the desk."""
+    late: Count
+    """Of `checked_in`, those received more than 5 minutes after they were scanned."""
+    by_source: Annotated[
+        dict[str, int],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "description": "The day's check-ins by how the attendee was found: `scan`, "
+                "`search` (by name, and walk-ins checked in at the desk) and `paper` (from "
+                "the signed paper list), zeros included.",
+                "required": list(CHECKIN_SOURCES),
+                "properties": {name: {"type": "integer", "minimum": 0} for name in CHECKIN_SOURCES},
+                "additionalProperties": False,
+            }
+        ),
+    ]
     by_gender: Annotated[dict[str, int], _buckets(GENDERS, "gender")]
     by_organisation_type: Annotated[
         dict[str, int], _buckets(ORGANISATION_TYPES, "organisation type")

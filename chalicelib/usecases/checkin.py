@@ -23,6 +23,7 @@ from chalicelib.core.backoff import Backoff
 from chalicelib.core.badges import is_attendee_id
 from chalicelib.core.clock import Clock
 from chalicelib.core.domain import (
+    SCAN,
     Attendee,
     Breakdown,
     Checkin,
@@ -32,6 +33,7 @@ from chalicelib.core.domain import (
     breakdown,
     check_scan_time,
     decide_checkin,
+    is_late,
     local_date,
     utc_iso,
 )
@@ -57,6 +59,12 @@ class Scan:
     desk_token_id: str | None
     received_at: datetime
     scanned_at: datetime
+    source: str = SCAN  # how the attendee was found: scan, search or paper
+
+    @property
+    def late(self) -> bool:
+        """Received more than LATE_AFTER after it was scanned."""
+        return is_late(self.scanned_at, self.received_at)
 
     def checkin(self, event: Event, day: EventDay) -> Checkin:
         return Checkin(
@@ -65,6 +73,8 @@ class Scan:
             desk_token_id=self.desk_token_id,
             scan_id=self.scan_id,
             slot=arrival_slot(event, day, self.scanned_at),
+            source=self.source,
+            late=self.late,
         )
 
     def entry(
@@ -90,6 +100,8 @@ class Scan:
             attendee_id=attendee.id if attendee else None,
             outcome=answer.outcome,
             body=dict(answer.body),
+            late=self.late,
+            source=self.source,
         )
 
 
@@ -224,6 +236,7 @@ class CheckIns:
             desk_token_id=staff.token_id,
             received_at=now,
             scanned_at=scanned_at,
+            source=request.source,
         )
         return scan, self._presented(request)
 

@@ -154,6 +154,8 @@ class DeskWork:
                 desk_token_id=staff.token_id,
                 received_at=now,
                 scanned_at=now,
+                # Logged with the source of the check-in it undoes; made now, never late.
+                source=undo.checkin.made_by,
             )
             entry = scan.entry(
                 record.event, undo.attendee, Answer("undone", body), result="undone", day=day
@@ -164,10 +166,12 @@ class DeskWork:
         return optimistically(self._backoff, attempt, also=(StaleAttendee,))
 
     def scans(self, event_id: str, query: ScanQuery) -> dict:
-        """The scan log, oldest first, filtered by result or refusal code."""
+        """The scan log, oldest first, filtered by result or refusal code, and lateness."""
         event_record(self._store, event_id)
 
         def keep(entry: ScanEntry) -> bool:
+            if query.late is not None and entry.late != query.late:
+                return False
             return query.result is None or query.result in (entry.result, entry.error_code)
 
         entries, cursor = self._store.scans.list_page(

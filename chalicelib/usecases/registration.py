@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from chalicelib.core import presenters, shapes
 from chalicelib.core.auth import Staff
 from chalicelib.core.backoff import Backoff
+from chalicelib.core.badges import normalise_code
 from chalicelib.core.clock import Clock
-from chalicelib.core.domain import ACTIVE, Attendee, registration_days
+from chalicelib.core.domain import ACTIVE, SEARCH, Attendee, registration_days
 from chalicelib.core.errors import (
     badge_not_found,
     badge_revoked,
@@ -56,7 +57,8 @@ def badge_holder(store: Stores, badges: Badges, code: str) -> BadgeHolder:
         raise badge_not_found()
     if not attendee.is_active or attendee.badge_serial != ref.serial:
         raise badge_revoked()
-    return BadgeHolder(attendee, code.strip())
+    # Shown (and printed) as issued, however it was typed.
+    return BadgeHolder(attendee, normalise_code(code))
 
 
 class Registrations:
@@ -165,6 +167,8 @@ class Registrations:
             desk_token_id=staff.token_id,
             received_at=now,
             scanned_at=now,
+            # Entered by hand at the desk, as a person found by name is.
+            source=SEARCH,
         )
         verdict = judge(record.event, attendee, None, scan)
         # The log keeps the whole answer, the registration with its check-in

@@ -1096,6 +1096,7 @@ def test_undo_is_logged_in_the_scan_log(api, desk_token, organiser, siti, clock)
     assert undone["attendee_id"] == siti["attendee_id"]
     assert undone["date"] == DAY1
     assert undone["received_at"] == "2016-11-29T03:00:00Z"
+    assert (undone["late"], undone["source"]) == (False, "scan")
     only_undone = scan_log(api, organiser, result="undone")
     assert only_undone == [undone]
 
@@ -1160,6 +1161,8 @@ def test_every_scan_attempt_is_logged_once(api, organiser, two_days_of_scans):
         "date": DAY1,
         "received_at": "2016-11-29T02:00:00Z",
         "scanned_at": "2016-11-29T02:00:00Z",
+        "late": False,
+        "source": "scan",
         "desk": "Pintu 1",
         "desk_token_id": token_id,
         "result": "checked_in",
@@ -1186,6 +1189,9 @@ def test_every_scan_attempt_is_logged_once(api, organiser, two_days_of_scans):
         "2016-11-30T01:06:00Z",
         "2016-11-30T01:01:00Z",
     )
+    # Received 5 minutes after it was scanned: late only beyond that.
+    assert {entry["late"] for entry in entries} == {False}
+    assert {entry["source"] for entry in entries} == {"scan"}
     for scan_id, received, _ in two_days_of_scans["log"]:
         assert by_id[scan_id]["received_at"] == utc(received), scan_id
 
@@ -1247,6 +1253,7 @@ def test_the_scan_log_pages_a_filtered_listing(api, organiser, two_days_of_scans
         {"date": "yesterday"},
         {"date": "2016-11-31"},
         {"result": "Checked-In"},
+        {"late": "maybe"},
         {"limit": "0"},
         {"limit": "201"},
         {"next": "not a cursor"},
@@ -1290,5 +1297,7 @@ def test_walk_in_check_ins_are_in_the_scan_log(api, desk_token, organiser):
     assert entry["result"] == "checked_in"
     assert entry["attendee_id"] == reply.json["attendee_id"]
     assert entry["desk_token_id"] == desk_token_id(api, organiser)
+    # Entered by hand at the desk, as a person found by name is.
+    assert (entry["source"], entry["late"]) == ("search", False)
     assert walk_in(api, desk_token, email="budi@example.org").status == 201  # no check-in
     assert len(scan_log(api, organiser)) == 1

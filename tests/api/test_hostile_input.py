@@ -1178,8 +1178,9 @@ def code_variants(world: World) -> dict[str, str]:
         "altered-1": altered(code, 1),
         "altered-20": altered(code, 20),
         "altered-39": altered(code, 39),
-        "lowercase": code.lower(),
-        "mixed-case": code[:20].lower() + code[20:],
+        # A code is read case-insensitively: changed, then lower-cased, it is still changed.
+        "altered-lowercase": altered(code, 5).lower(),
+        "altered-mixed-case": altered(code, 30)[:20].lower() + altered(code, 30)[20:],
         "padded-equals": code + "=",
         "padded-4-equals": code + "====",
         "padded-prefix": "A" + code,

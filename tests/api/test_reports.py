@@ -35,7 +35,7 @@ SVG = f"{EVENT}/arrivals.svg"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # The workshop's check-in window is 08:00-17:00 on both days: 36 slots.
 SLOTS = [f"{hour:02d}:{minute:02d}" for hour in range(8, 17) for minute in (0, 15, 30, 45)]
-NOT_CHECKED_IN = ["", ""]
+NOT_CHECKED_IN = ["", "", ""]
 CSV_HEADER = [
     "name",
     "organisation",
@@ -47,8 +47,10 @@ CSV_HEADER = [
     "days",
     f"{DAY1}_checked_in_at",
     f"{DAY1}_desk",
+    f"{DAY1}_source",
     f"{DAY2}_checked_in_at",
     f"{DAY2}_desk",
+    f"{DAY2}_source",
 ]
 BOTH_DAYS = f"{DAY1} {DAY2}"
 
@@ -113,17 +115,22 @@ def assert_adds_up(body: dict) -> None:
     """Every breakdown of every day sums to the day's check-ins; nothing negative."""
     for day in body["days"]:
         checked_in = day["checked_in"]
-        for key in ("by_gender", "by_organisation_type", "by_desk"):
+        for key in ("by_source", "by_gender", "by_organisation_type", "by_desk"):
             assert sum(day[key].values()) == checked_in, (day["date"], key, day)
             assert all(count >= 0 for count in day[key].values()), (key, day)
         counts = [slot["count"] for slot in day["arrivals"]]
         assert sum(counts) == checked_in, (day["date"], day["arrivals"])
         assert all(count >= 0 for count in counts), day["arrivals"]
         assert 0 <= day["walk_ins"] <= checked_in <= day["registered"], day
+        assert 0 <= day["late"] <= checked_in, day
 
 
 def genders(female=0, male=0, prefer_not_to_say=0, **not_given) -> dict:
     return {"female": female, "male": male, "prefer_not_to_say": prefer_not_to_say, **not_given}
+
+
+def sources(scan=0, search=0, paper=0) -> dict:
+    return {"scan": scan, "search": search, "paper": paper}
 
 
 def organisation_types(**counts) -> dict:
@@ -164,12 +171,15 @@ def test_report_shape_of_a_day_without_check_ins(api, organiser):
             "registered",
             "checked_in",
             "walk_ins",
+            "late",
+            "by_source",
             "by_gender",
             "by_organisation_type",
             "by_desk",
             "arrivals",
         }
-        assert (day["registered"], day["checked_in"], day["walk_ins"]) == (0, 0, 0)
+        assert (day["registered"], day["checked_in"], day["walk_ins"], day["late"]) == (0,) * 4
+        assert day["by_source"] == sources()
         assert day["by_gender"] == genders()
         assert day["by_organisation_type"] == organisation_types()
         assert day["by_desk"] == {}
@@ -210,6 +220,7 @@ def test_breakdowns_after_scans_at_known_minutes_and_desks(
 
     day1, day2 = report(api, organiser)["days"]
     assert (day1["registered"], day1["checked_in"], day1["walk_ins"]) == (5, 4, 1)
+    assert (day1["late"], day1["by_source"]) == (0, sources(scan=3, search=1))
     assert day1["by_gender"] == genders(female=1, male=2, not_given=1)
     assert day1["by_organisation_type"] == organisation_types(
         ngo=1, government=1, media=1, not_given=1
@@ -220,6 +231,7 @@ def test_breakdowns_after_scans_at_known_minutes_and_desks(
 
     # Day 2 counts only day 2's check-ins; nobody who did not answer came.
     assert (day2["registered"], day2["checked_in"], day2["walk_ins"]) == (5, 2, 0)
+    assert (day2["late"], day2["by_source"]) == (0, sources(scan=2))
     assert day2["by_gender"] == genders(female=2)
     assert day2["by_organisation_type"] == organisation_types(ngo=1, academia=1)
     assert day2["by_desk"] == {"Desk A": 1, "Desk B": 1}
@@ -289,7 +301,9 @@ def test_an_offline_scan_counts_in_the_slot_it_was_scanned_in(
     clock.set(jakarta(f"{DAY1}T11:00:00"))
     reply = checkin(api, desk_token, code=badge_code(register()), scanned_at="2016-11-29T02:14:59Z")
     assert reply.status == 201, reply
-    assert arrivals(report_day(api, organiser, DAY1)) == {"09:00": 1}
+    day1 = report_day(api, organiser, DAY1)
+    assert arrivals(day1) == {"09:00": 1}
+    assert day1["late"] == 1  # received 1 hour 45 minutes after it was scanned
 
 
 # --- the report: undo, cancel, re-check-in -----------------------------------
@@ -319,6 +333,7 @@ def test_undo_takes_every_bucket_of_the_check_in_off(api, organiser, register, d
 
     day1 = report_day(api, organiser, DAY1)
     assert (day1["registered"], day1["checked_in"], day1["walk_ins"]) == (2, 1, 0)
+    assert day1["by_source"] == sources(scan=1)
     assert day1["by_gender"] == genders(female=1)
     assert day1["by_organisation_type"] == organisation_types(ngo=1)
     assert day1["by_desk"] == {"Desk A": 1}
@@ -330,6 +345,7 @@ def test_undo_takes_every_bucket_of_the_check_in_off(api, organiser, register, d
     assert again.status == 201, again
     day1 = report_day(api, organiser, DAY1)
     assert (day1["registered"], day1["checked_in"], day1["walk_ins"]) == (2, 2, 1)
+    assert day1["by_source"] == sources(scan=2)  # by id, without a source: `scan`
     assert day1["by_gender"] == genders(female=1, male=1)
     assert day1["by_organisation_type"] == organisation_types(ngo=1, media=1)
     assert day1["by_desk"] == {"Desk A": 2}
@@ -569,16 +585,17 @@ def test_csv_rows_round_trip_sorted_and_neutralised(api, organiser, register, de
         ["Citra Lestari", "'@x", "", "", "citra@example.org", "",
          "cancelled", DAY1, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
         ["Đỗ Thị Hương", "Viện Sinh thái", "academia", "female", "huong@example.org", "",
-         "active", BOTH_DAYS, "2016-11-29 08:30:15", "Desk A", "2016-11-30 09:45:00", "Desk B"],
+         "active", BOTH_DAYS, "2016-11-29 08:30:15", "Desk A", "scan",
+         "2016-11-30 09:45:00", "Desk B", "scan"],
         ["Eko Prasetyo", "'+62 org", "", "male", "eko@example.org", "'+62 812 3456",
-         "active", BOTH_DAYS, "2016-11-29 10:00:00", "Pintu Utara", *NOT_CHECKED_IN],
+         "active", BOTH_DAYS, "2016-11-29 10:00:00", "Pintu Utara", "scan", *NOT_CHECKED_IN],
         ['\'=HYPERLINK("http://evil.example","click")', "'-x", "other", "prefer_not_to_say",
          "hyper@example.org", "", "active", BOTH_DAYS, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
         ["Sutrisno, S.H.", 'Kantor Hukum "Adil", Jakarta', "private_sector", "male",
          "sutrisno@example.org", "0812 3456 7890",
-         "active", BOTH_DAYS, *NOT_CHECKED_IN, "2016-11-30 16:59:59", "Desk A"],
+         "active", BOTH_DAYS, *NOT_CHECKED_IN, "2016-11-30 16:59:59", "Desk A", "scan"],
         ["Zainal Arifin", "Komunitas Pesisir", "community", "male", "zainal@example.org", "",
-         "active", BOTH_DAYS, "2016-11-29 11:00:00", "Desk B", *NOT_CHECKED_IN],
+         "active", BOTH_DAYS, "2016-11-29 11:00:00", "Desk B", "search", *NOT_CHECKED_IN],
     ]  # fmt: skip
 
 

@@ -212,6 +212,7 @@ def test_counts_chart_and_breakdowns_follow_the_api(stack, people):
             "breakdown-gender": as_text(day["by_gender"]),
             "breakdown-organisation-type": as_text(day["by_organisation_type"]),
             "breakdown-desk": as_text(day["by_desk"]),
+            "breakdown-source": as_text(day["by_source"]),
         }
         wait_for(
             driver,

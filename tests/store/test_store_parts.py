@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -87,6 +88,7 @@ def test_an_attendee_item_has_the_stored_shape():
                 "desk": "Desk A",
                 "scan_id": "scan-1",
                 "slot": "09:00",
+                "late": False,
             }
         },
         "checkin_count": 1,
@@ -135,6 +137,36 @@ def test_a_scan_entry_reads_back_as_written():
     assert {key: item[key] for key in ("pk", "sk")} == scan_key(entry.event_id, entry.scan_id)
     assert "desk" not in codec.dump(item)
     assert codec.scan_entry(stored(item)) == entry
+    late = replace(entry, late=True, source="paper")
+    assert codec.scan_entry(stored(codec.scan_item(late))) == late
+
+
+def test_an_old_scan_entry_or_check_in_without_late_or_source_still_loads():
+    entry = ScanEntry(
+        event_id="socmed-conservation-2016",
+        scan_id="scan-1",
+        day="2016-11-29",
+        received_at="2016-11-29T03:00:00Z",
+        scanned_at="2016-11-29T01:59:58Z",
+        desk="Desk A",
+        desk_token_id=None,
+        result="checked_in",
+        error_code=None,
+        attendee_id="a" * 26,
+        outcome="checked_in",
+        body={},
+        late=True,
+        source="search",
+    )
+    item = stored(codec.scan_item(entry))
+    del item["late"], item["source"]
+    assert codec.scan_entry(item) == replace(entry, late=False, source="scan")
+
+    item = stored(codec.attendee_item(attendee()))
+    del item["checkins"]["2016-11-29"]["late"]
+    (checkin,) = codec.attendee_from_item(item).checkins.values()
+    # Read as an on-time scan, and never counted by source: an undo takes nothing off it.
+    assert (checkin.source, checkin.made_by, checkin.late) == (None, "scan", False)
 
 
 def test_conditions_combine_with_their_placeholders():

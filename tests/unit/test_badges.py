@@ -13,6 +13,7 @@ from chalicelib.core.badges import (
     is_attendee_id,
     issue_code,
     new_attendee_id,
+    normalise_code,
     verify_code,
 )
 
@@ -62,7 +63,7 @@ def test_a_forged_payload_without_the_secret_is_refused():
         " ",
         "A" * 39,
         "A" * 41,
-        "a" * 40,  # lower-case is a changed code, not the same one
+        "a" * 40,  # not signed, in any case
         "1" * 40,  # not base32
         "../../etc/passwd",
         "€" * 40,
@@ -72,6 +73,25 @@ def test_a_forged_payload_without_the_secret_is_refused():
 )
 def test_garbage_is_not_a_code(garbage):
     assert verify_code(SECRET, garbage) is None
+
+
+def test_a_code_is_read_case_insensitively():
+    code = issue_code(SECRET, ATTENDEE, 3)
+    assert code == code.upper()
+    assert verify_code(SECRET, code.lower()) == BadgeRef(ATTENDEE, 3)
+    assert verify_code(SECRET, f" {code[:7].lower()}{code[7:]}\t") == BadgeRef(ATTENDEE, 3)
+    assert normalise_code(f" {code.lower()}\r\n") == code
+
+
+def test_only_ascii_letters_are_folded():
+    # "ß".upper() is "SS": a code with "SS" in it, spelt with "ß", is not that code.
+    code = next(
+        code for serial in range(1000) if "SS" in (code := issue_code(SECRET, ATTENDEE, serial))
+    )
+    assert verify_code(SECRET, code) is not None
+    assert verify_code(SECRET, code.replace("SS", "ß", 1)) is None
+    assert verify_code(SECRET, code.lower().replace("ss", "ß", 1)) is None
+    assert normalise_code(" straße ") == "straße"
 
 
 def test_surrounding_whitespace_from_a_scanner_is_ignored():

@@ -406,10 +406,15 @@ def test_a_revoked_or_forged_badge_gets_no_pdf(api, register, organiser, desk_to
 @pytest.mark.parametrize(
     "code", ["A" * 40, "UNKNOWNCODE", "..%2F..%2Fetc%2Fpasswd", "Z" * 500, "%27%20OR%201%3D1"]
 )
-def test_garbage_codes_get_no_pdf(api, register, code):
+def test_garbage_codes_get_no_pdf(api, code):
     assert_error(api.get(f"/badges/{code}/badge.pdf", headers=PDF), 404, "badge_not_found")
+
+
+def test_a_lower_case_code_prints_the_badge_as_issued(api, register):
+    # Badge codes are read case-insensitively (API.md section 1).
     real = code_of(register())
-    assert_error(api.get(f"/badges/{real.lower()}/badge.pdf", headers=PDF), 404, "badge_not_found")
+    [page] = pdf_pages(api.get(f"/badges/{real.lower()}/badge.pdf", headers=PDF))
+    assert [qr.text for qr in page.qrs] == [real]
 
 
 @pytest.mark.parametrize("accept", [None, "application/json", "text/html"])

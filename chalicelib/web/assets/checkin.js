@@ -221,11 +221,12 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     const body = { scan_id: entry.scan_id };
     if (entry.code !== undefined) body.code = entry.code;
     else body.attendee_id = entry.attendee_id;
+    if (entry.source) body.source = entry.source;
     if (withTime) body.scanned_at = entry.scanned_at;
     return body;
   }
 
-  // One scan or one "Check in" tap: {code} or {attendee_id}; `extra` is kept
+  // One scan or one "Check in" tap: {code} or {attendee_id, source: "search"}; `extra` is kept
   // on the outcome for the page (e.g. the name found by search).
   async function submit(what, extra = {}) {
     const entry = { ...what, scan_id: randomId(), scanned_at: serverNow().toISOString() };

@@ -542,7 +542,7 @@ function resultItem(person) {
 
 async function checkInByName(person) {
   names.set(person.id, person.name);
-  const outcome = await checkin.submit({ attendee_id: person.id }, { name: person.name });
+  const outcome = await checkin.submit({ attendee_id: person.id, source: "search" }, { name: person.name });
   if (outcome && outcome.result !== "queued" && outcome.result !== "auth") runSearch(); // fresh status
 }
 
