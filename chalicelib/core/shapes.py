@@ -156,6 +156,13 @@ class AttendeeName(TypedDict):
     organisation: str
 
 
+class KioskAttendee(TypedDict):
+    """A kiosk's answer names the person by their greeting alone."""
+
+    id: str
+    display_name: str
+
+
 class CheckinDay(TypedDict):
     number: DayNumber
     date: Date
@@ -172,10 +179,14 @@ class _Checkin(CheckinTimes):
     desk: str | None
 
 
-class CheckinResult(_Checkin):
-    """For `already_checked_in`, the time and desk are the first check-in's."""
+class CheckinResult(CheckinTimes):
+    """For `already_checked_in`, the time and desk are the first check-in's. A kiosk
+    token's answer names the person by `id` and `display_name` only."""
 
     result: Literal["checked_in", "already_checked_in"]
+    attendee: AttendeeName | KioskAttendee
+    day: CheckinDay
+    desk: str | None
 
 
 class CheckinUndone(_Checkin):
@@ -381,9 +392,13 @@ class AttendanceReport(TypedDict):
 # --- desk tokens ------------------------------------------------------------
 
 
+TokenRole = Literal["desk", "kiosk"]
+
+
 class DeskToken(TypedDict):
     id: str
     label: str
+    role: TokenRole
     created_at: Instant
     revoked_at: Instant | None
 
@@ -392,6 +407,8 @@ class DeskToken(TypedDict):
 class DeskTokenCreated(TypedDict):
     id: str
     label: str
+    role: TokenRole
+    """`desk`: desk work on this event; `kiosk`: check-in by badge code only."""
     token: str
     """The bearer token: shown here only, once."""
     created_at: Instant

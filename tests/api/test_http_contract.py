@@ -669,8 +669,9 @@ def test_desk_token_lifecycle(api, organiser, register, clock):
     path = f"/events/{WORKSHOP_ID}/desk-tokens"
     created = api.post(path, {"label": "Front desk"}, token=organiser)
     assert created.status == 201, created
-    assert set(created.json) == {"id", "label", "token", "created_at"}
+    assert set(created.json) == {"id", "label", "role", "token", "created_at"}
     assert created.json["label"] == "Front desk"
+    assert created.json["role"] == "desk"  # the default
     assert created.json["created_at"] == "2016-11-29T02:00:00Z"
     token, token_id = created.json["token"], created.json["id"]
     assert len(token) >= 32
@@ -683,6 +684,7 @@ def test_desk_token_lifecycle(api, organiser, register, clock):
         {
             "id": token_id,
             "label": "Front desk",
+            "role": "desk",
             "created_at": "2016-11-29T02:00:00Z",
             "revoked_at": None,
         }
