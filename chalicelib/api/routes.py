@@ -251,7 +251,10 @@ class Routes:
             gate = staff_of(request, self.services(), spec, params)
             if spec.kiosk is not None:
                 gate = gate.needing(KIOSK)  # the most a kiosk may do here, until the body says
-            staff = None if spec.reads_token else self.services().admit(gate)
+            if spec.reads_token and gate.token_hash is not None:
+                staff = None  # read by the use case, with its own first read
+            else:
+                staff = self.services().admit(gate)
         try:
             parsed = self.parse(spec, request)
         except Refusal:
