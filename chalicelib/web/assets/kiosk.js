@@ -77,10 +77,13 @@ let starting = false;
 let cameraFailed = false;
 let wakeLock = null;
 
-// Only the first name, only on green: everything else the API said stays here.
+// Only the greeting, only on green: everything else the API said stays here. A
+// kiosk token's answer names the person by `display_name` alone (API.md §4); a
+// desk token's, by the full name, of which the first word is shown.
 function describe(outcome) {
   if (outcome.result === "ok") {
-    const first = firstName(outcome.body && outcome.body.attendee && outcome.body.attendee.name);
+    const attendee = (outcome.body && outcome.body.attendee) || {};
+    const first = String(attendee.display_name || "").trim() || firstName(attendee.name);
     return { headline: first ? t("greeting", { first }) : t("welcome"), detail: t("greeting_detail") };
   }
   if (outcome.result === "warn") return { headline: t("already") };
