@@ -163,7 +163,7 @@ def requests_per_operation() -> None:
                 "POST", f"{moto.base}/checkins", {"code": code, "scan_id": scan_id}, desk
             )
 
-        measure("check-in, new", lambda: scan(codes[0], "bench-0001"), "≤ 2 + 1 authorizer")
+        measure("check-in, new", lambda: scan(codes[0], "bench-0001"), "≤ 2")
         measure("check-in, repeat (new scan_id)", lambda: scan(codes[0], "bench-0002"))
         measure("check-in, replayed scan_id", lambda: scan(codes[0], "bench-0001"))
         measure(
@@ -257,7 +257,7 @@ def checkin_latency() -> None:
     app_median, bare_median = statistics.median(checkins), statistics.median(bare)
     row(
         "Check-in latency",
-        "check-in through the app (test client, authorizer included)",
+        "check-in through the app (test client, staff auth included)",
         f"median {_ms(app_median)}, n={RUNS}",
     )
     row(
@@ -268,8 +268,8 @@ def checkin_latency() -> None:
     row("Check-in latency", "ratio app / bare", f"{app_median / bare_median:.2f}", "< 1.5")
     row(
         "Check-in latency",
-        "of a check-in, time outside moto (Hadir, the authorizer, Chalice's test client)",
-        f"mean {_ms(outside_moto)}; a check-in makes 3 DynamoDB requests to the bare one's 1",
+        "of a check-in, time outside moto (Hadir, its staff auth, Chalice's test client)",
+        f"mean {_ms(outside_moto)}; a check-in makes 2 DynamoDB requests to the bare one's 1",
     )
 
 
