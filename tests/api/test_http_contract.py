@@ -1,6 +1,6 @@
 """The HTTP contract of ../shared/API.md sections 1, 2 and 4, checked over HTTP.
 
-Every test goes through the Chalice test client (authorizer included), with the
+Every test goes through the Chalice test client (staff auth included), with the
 app wired to moto's DynamoDB and a fixed clock. Nothing of the app is mocked.
 """
 

@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+import app as app_module
 from chalicelib.core.auth import DESK, KIOSK, NOBODY, ORGANISER, Gate, Staff, hash_token, require
 from chalicelib.core.errors import Refusal
 from chalicelib.core.records import StaffToken
@@ -238,3 +239,10 @@ def test_an_event_read_ahead_is_taken_once(hadir, store, dynamodb, organiser):
         dynamodb.meta.events.unregister("before-call.dynamodb", count)
         store.forget_read_ahead()
     assert first == second
+
+
+def test_no_route_has_an_api_gateway_authorizer():
+    for path, methods in app_module.app.routes.items():
+        for method, entry in methods.items():
+            assert entry.authorizer is None, (method, path)
+    assert not app_module.app.builtin_auth_handlers
