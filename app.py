@@ -12,7 +12,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from chalice import AuthResponse, Chalice, Response
+from chalice import Chalice, Response
 
 from chalicelib.api.errors import edge_refusal, outcome_status, refusal_parts
 from chalicelib.api.pages import PAGE_DESCRIPTIONS, PAGES
@@ -32,7 +32,7 @@ from chalicelib.api.routes import (
 )
 from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.core import shapes
-from chalicelib.core.auth import DESK, ORGANISER, UNAVAILABLE, Staff, bearer_token
+from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
     AttendeeQuery,
@@ -132,27 +132,10 @@ def contract_errors(event, get_response):
 
 # --- staff ------------------------------------------------------------------
 
-
-@app.authorizer(ttl_seconds=0)
-def staff_token(auth_request):
-    # Every token is let through with who it belongs to (role "none" if
-    # nobody), and each route checks the role it needs. API Gateway can only
-    # refuse with its own body; this way an unknown token gets the contract's
-    # 401. TTL 0: a revoked desk token is refused on its very next request,
-    # and no cached policy for one route can decide another.
-    from chalicelib.store import Unavailable
-
-    try:
-        staff = hadir().identify(bearer_token(auth_request.token))
-    except Unavailable:
-        # An authorizer can only allow or deny; the route answers 503 with Retry-After.
-        staff = Staff(role=UNAVAILABLE)
-    return AuthResponse(
-        routes=["*"], principal_id=staff.token_id or staff.role, context=staff.context()
-    )
-
-
-routes = Routes(app, staff_token)
+# Staff authenticate in the app, in `Routes.call` (no API Gateway authorizer:
+# one Lambda invocation a request, and an event token read in the same
+# DynamoDB request as the route's own first read).
+routes = Routes(app, hadir)
 route = routes.route
 
 
@@ -338,8 +321,11 @@ def badge_pdf(call: Call, code: str) -> Response:
     "marked `late` in the scan log and counted in the report's `late`. `source` says how the "
     "attendee was found (`scan`, `search` or `paper`); it is kept in the scan log, the report "
     "and the CSV. One check-in per attendee per day; repeating a `scan_id` returns the first "
-    "answer and changes nothing.",
+    "answer and changes nothing. A kiosk token may check in by `code` only, and its answers "
+    "name the person by `id` and `display_name` alone.",
     role=DESK,
+    kiosk=lambda request: request.code is not None,
+    reads_token=True,
     body=CheckinRequest,
     replies={
         200: Reply("Already checked in that day; nothing changed.", shapes.CheckinResult),
@@ -361,7 +347,8 @@ def badge_pdf(call: Call, code: str) -> Response:
     },
 )
 def check_in(call: Call, event_id: str) -> Response:
-    answer = hadir().check_in(event_id, call.body, call.staff)
+    # The use case reads the token with its own batch read, and checks it first.
+    answer = hadir().check_in(event_id, call.body, call.gate)
     return json_response(answer.body, outcome_status(answer.outcome))
 
 
@@ -650,20 +637,23 @@ def arrivals_svg(call: Call, event_id: str) -> Response:
 @route(
     "/events/{event_id}/desk-tokens",
     "POST",
-    summary="Create a desk token",
+    summary="Create a desk or kiosk token",
+    description="`role`: `desk` (default: desk work on this event) or `kiosk` (an unattended "
+    "door device: check-in by badge code only).",
     role=ORGANISER,
     body=DeskTokenRequest,
     replies={201: Reply("The new token, shown this once.", shapes.DeskTokenCreated)},
     errors=(Code.EVENT_NOT_FOUND,),
 )
 def create_desk_token(call: Call, event_id: str) -> Response:
-    return json_response(hadir().create_desk_token(event_id, call.body.label), 201, NO_STORE)
+    created = hadir().create_desk_token(event_id, call.body.label, call.body.role)
+    return json_response(created, 201, NO_STORE)
 
 
 @route(
     "/events/{event_id}/desk-tokens",
     "GET",
-    summary="List desk tokens",
+    summary="List desk and kiosk tokens",
     role=ORGANISER,
     replies={200: Reply("The event's desk tokens, revoked ones included.", shapes.DeskTokenList)},
     errors=(Code.EVENT_NOT_FOUND,),
@@ -675,7 +665,7 @@ def list_desk_tokens(call: Call, event_id: str) -> Response:
 @route(
     "/events/{event_id}/desk-tokens/{token_id}",
     "DELETE",
-    summary="Revoke a desk token",
+    summary="Revoke a desk or kiosk token",
     role=ORGANISER,
     replies={204: Reply("Revoked (or already was); refused from now on.")},
     errors=(Code.DESK_TOKEN_NOT_FOUND,),
@@ -757,7 +747,7 @@ def page_asset(call: Call, name: str) -> Response:
 def preflight(call: Call, **_: str) -> Response:
     """A browser's CORS preflight: the answer API Gateway would otherwise make up itself.
 
-    No authorizer: a preflight never carries the Authorization header.
+    No token: a preflight never carries the Authorization header.
     """
     request = call.request
     response = Response(body="", status_code=204, headers={"Vary": "Origin"})

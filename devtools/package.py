@@ -56,8 +56,6 @@ TABLE_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 INDEX_ACTIONS = ("dynamodb:Query",)
-# The authorizer only looks a token up.
-AUTHORIZER_ACTIONS = ("dynamodb:GetItem",)
 
 # Native code in the wheels that Hadir never runs, left out of the bundle
 # (about 7 MB zipped). fontTools' Cython modules each sit beside the pure-Python
@@ -143,11 +141,9 @@ def _role_policy(name: str, function_name: str, dynamodb: list[dict]) -> dict:
 def merge_template(stage: str) -> dict:
     """What `chalice package --merge-template` lays over Chalice's own template."""
     environment = stage_environment(stage)
-    # Chalice's logical ids: function -> (its role, the suffix of its name).
-    functions = {
-        "APIHandler": ("ApiHandlerRole", "api"),
-        "StaffToken": ("StaffTokenRole", "staff-token"),
-    }
+    # Chalice's logical ids: function -> (its role, the suffix of its name). One
+    # function: staff authenticate in the app, so there is no authorizer.
+    functions = {"APIHandler": ("ApiHandlerRole", "api")}
     table_arn = {"Fn::GetAtt": ["HadirTable", "Arn"]}
     table_statements = {
         "APIHandler": [
@@ -163,14 +159,6 @@ def merge_template(stage: str) -> dict:
                 "Action": list(INDEX_ACTIONS),
                 "Resource": _sub("${HadirTable.Arn}/index/*"),
             },
-        ],
-        "StaffToken": [
-            {
-                "Sid": "Table",
-                "Effect": "Allow",
-                "Action": list(AUTHORIZER_ACTIONS),
-                "Resource": table_arn,
-            }
         ],
     }
     resources: dict[str, Any] = {"HadirTable": table_resource({"Ref": "TableName"})}
@@ -280,32 +268,22 @@ def table_template(stage: str) -> dict:
     }
 
 
-def chalice_deploy_policy(stage: str, authorizer: bool = False) -> dict:
-    """The IAM policy for `chalice deploy` (.chalice/policy-<stage>[-authorizer].json).
+def chalice_deploy_policy(stage: str) -> dict:
+    """The IAM policy for `chalice deploy` (.chalice/policy-<stage>.json).
 
     `chalice deploy` does not create the table, so it is named, not referenced.
     """
     environment = stage_environment(stage)
     table = f"arn:aws:dynamodb:*:*:table/{environment['HADIR_TABLE_NAME']}"
-    if authorizer:
-        dynamodb = [
-            {
-                "Sid": "Table",
-                "Effect": "Allow",
-                "Action": list(AUTHORIZER_ACTIONS),
-                "Resource": table,
-            }
-        ]
-    else:
-        dynamodb = [
-            {"Sid": "Table", "Effect": "Allow", "Action": list(TABLE_ACTIONS), "Resource": table},
-            {
-                "Sid": "Index",
-                "Effect": "Allow",
-                "Action": list(INDEX_ACTIONS),
-                "Resource": f"{table}/index/*",
-            },
-        ]
+    dynamodb = [
+        {"Sid": "Table", "Effect": "Allow", "Action": list(TABLE_ACTIONS), "Resource": table},
+        {
+            "Sid": "Index",
+            "Effect": "Allow",
+            "Action": list(INDEX_ACTIONS),
+            "Resource": f"{table}/index/*",
+        },
+    ]
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -528,12 +506,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.write_policies:
         for stage in STAGES:
-            for authorizer, suffix in ((False, ""), (True, "-authorizer")):
-                path = CHALICE_CONFIG.parent / f"policy-{stage}{suffix}.json"
-                path.write_text(
-                    json.dumps(chalice_deploy_policy(stage, authorizer), indent=2) + "\n"
-                )
-                print(f"wrote {path.relative_to(ROOT)}")
+            path = CHALICE_CONFIG.parent / f"policy-{stage}.json"
+            path.write_text(json.dumps(chalice_deploy_policy(stage), indent=2) + "\n")
+            print(f"wrote {path.relative_to(ROOT)}")
         return 0
     out = (args.out or ROOT / "build" / f"package-{args.stage}").resolve()
     report = package(args.stage, out)

@@ -35,6 +35,7 @@ ROLES = {
     ORGANISER: "Needs an organiser token.",
     DESK: "Needs a desk token for this event, or an organiser token.",
 }
+KIOSK_TOO = "Needs a desk or kiosk token for this event, or an organiser token."
 
 PATH_PARAMETERS = {
     "event_id": "The event's id, e.g. `socmed-conservation-2016`.",
@@ -82,10 +83,10 @@ IDEMPOTENCY_KEY = {
 
 # What the codes a spec implies mean, unless the route says it in its own words.
 NOTES = {
-    Code.UNAUTHORIZED: "No token, an unknown token or a revoked desk token. With no "
-    "`Authorization` header at all the API gateway may refuse the request itself, with its "
-    "own body.",
-    Code.FORBIDDEN: "The token lacks the role, or is another event's.",
+    Code.UNAUTHORIZED: "No `Authorization` header, a malformed or unknown token, or a revoked "
+    "desk or kiosk token.",
+    Code.FORBIDDEN: "The token lacks the role (a kiosk token may only check in by `code`), or "
+    "is another event's.",
     Code.INVALID_JSON: "The body is missing or is not JSON.",
     Code.UNSUPPORTED_MEDIA_TYPE: "Send `Content-Type: application/json`.",
     Code.TEMPORARILY_UNAVAILABLE: "DynamoDB was too busy, or did not answer in time, for "
@@ -218,7 +219,8 @@ def _operation(spec: Spec, schemas: Schemas) -> dict:
         "summary": spec.summary,
         "tags": [spec.group],
     }
-    text = " ".join(part for part in (ROLES.get(spec.role or ""), spec.description) if part)
+    role = KIOSK_TOO if spec.kiosk is not None else ROLES.get(spec.role or "")
+    text = " ".join(part for part in (role, spec.description) if part)
     if text:
         operation["description"] = text
     parameters = _query_parameters(spec)
@@ -370,7 +372,8 @@ def openapi_document(routes: Routes) -> dict:
                 "unforgeable QR code, and checks them in at the door, once per event day, "
                 "from any number of desks. Public routes need no token; staff send "
                 "`Authorization: Bearer <token>`, where an organiser token may do everything "
-                "on every event and a desk token may do desk work on its own event. Every "
+                "on every event, a desk token may do desk work on its own event, and a kiosk "
+                "token may only check in by badge code on its own event. Every "
                 'error is `{"error": {"code", "message"}}`, and a 422 adds `fields`.'
             ),
         },

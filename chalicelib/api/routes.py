@@ -14,16 +14,19 @@ import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Chalice, Response
-from chalice.app import ChaliceAuthorizer, Request
+from chalice.app import Request
 from pydantic import BaseModel
 
 from chalicelib.api.errors import refusal_parts
-from chalicelib.core.auth import NOBODY, Staff, require
+from chalicelib.core.auth import KIOSK, NOBODY, Gate, Staff
 from chalicelib.core.errors import Code, Refusal
 from chalicelib.core.models import parse_body, parse_idempotency_key, parse_query
+
+if TYPE_CHECKING:
+    from chalicelib.usecases import Hadir
 
 # Responses of these types are binary. API Gateway (and Chalice, which mimics
 # it) hands them back only to requests whose Accept header names them: browsers
@@ -76,7 +79,12 @@ class Spec:
     """What a route is, declared once beside its view.
 
     `role` is None for a public route, else `desk` (a desk token for the path's
-    event, or an organiser) or `organiser`. `errors` are the refusal codes the
+    event, or an organiser) or `organiser`. `kiosk`, if given, says of a parsed
+    body whether a kiosk token of the path's event may send it too (a check-in
+    by badge code). `reads_token`: the use case reads the caller's token in its
+    own first read (the check-in's batch), so the view gets `Call.gate` to hand
+    it, not a `Call.staff`; otherwise the token is read here, with the path's
+    event (kept for the use case: `Hadir.admit`). `errors` are the refusal codes the
     route's use case may give; those that follow from the spec itself (a body, a
     role, a binary reply, the table) are added by `codes()`. `notes` say when a
     code is given, where that is not obvious. `lists` are query parameters that
@@ -91,6 +99,8 @@ class Spec:
     replies: dict[int, Reply]
     description: str = ""
     role: str | None = None
+    kiosk: Callable[[Any], bool] | None = None
+    reads_token: bool = False
     tag: str = ""
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
@@ -100,6 +110,11 @@ class Spec:
     notes: dict[Code, str] = field(default_factory=dict)
     idempotent: bool = False
     stored: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kiosk is not None and not self.reads_token:
+            # Whether a kiosk may call depends on the body, parsed after the token is read.
+            raise ValueError(f"{self.name}: `kiosk` needs `reads_token`")
 
     @property
     def group(self) -> str:
@@ -137,36 +152,58 @@ class Spec:
 class Call:
     """A request as a view sees it: parsed, and its staff allowed.
 
-    `staff` is who is asking; on a public route nobody is (role NOBODY).
+    `staff` is who is asking; on a public route nobody is (role NOBODY). On a
+    route whose use case reads the token itself (`Spec.reads_token`) there is
+    no `staff` yet, only the `gate` to hand to the use case.
     """
 
     request: Request
-    staff: Staff
+    admitted: Staff | None
     body: Any = None
     query: Any = None
     lists: dict[str, list[str]] = field(default_factory=dict)
     idempotency_key: str | None = None
+    checked_by: Gate | None = None
+
+    @property
+    def gate(self) -> Gate:
+        """The staff route's gate, for a use case that reads the token itself."""
+        if self.checked_by is None:
+            raise RuntimeError("a public route has no gate")
+        return self.checked_by
+
+    @property
+    def staff(self) -> Staff:
+        if self.admitted is None:
+            raise RuntimeError("this route's use case checks its token: hand it `call.gate`")
+        return self.admitted
 
 
 View = Callable[..., Any]
 
 
-def staff_of(request: Request) -> Staff:
-    """Who is asking: the one place a request becomes a `Staff`.
+def staff_of(request: Request, hadir: Hadir, spec: Spec, params: dict[str, str]) -> Gate:
+    """Who is asking: the one place a request becomes a `Staff` (through its `Gate`).
 
-    Today the API Gateway authorizer has looked the bearer token up and left its
-    verdict in the request's context; when staff auth moves into the app, the
-    lookup happens here instead (and `Routes.add` stops naming the authorizer).
+    The organiser token is compared with its hash, and no token is nobody, at
+    once; an event (desk or kiosk) token is read later, with the route's own
+    first read: `Hadir.admit` reads it with the path's event, a use case that
+    `reads_token` with its own batch. Roles are checked by
+    `chalicelib.core.auth.require`, through `Gate.admit`.
     """
-    return Staff.from_context(request.context.get("authorizer"))
+    assert spec.role is not None
+    return hadir.gate(request.headers.get("authorization"), spec.role, params.get("event_id"))
 
 
 class Routes:
-    """The app's routes and their specs, in the order they were declared."""
+    """The app's routes and their specs, in the order they were declared.
 
-    def __init__(self, app: Chalice, authorizer: ChaliceAuthorizer) -> None:
+    `services` gives the use cases (built on first use), for staff routes only.
+    """
+
+    def __init__(self, app: Chalice, services: Callable[[], Hadir]) -> None:
         self.app = app
-        self.authorizer = authorizer
+        self.services = services
         self.specs: list[Spec] = []
 
     def route(
@@ -192,21 +229,46 @@ class Routes:
             except Refusal as refusal:
                 # Chalice lets no exception of ours out of a view: refusals are answered here.
                 return json_response(*refusal_parts(refusal))
+            finally:
+                if spec.role is not None:
+                    self.services().end_request()
 
         handler.__name__ = handler.__qualname__ = spec.name
         handler.__doc__ = view.__doc__
-        authorizer = self.authorizer if spec.role is not None else None
-        self.app.route(spec.path, methods=[spec.method], name=spec.name, authorizer=authorizer)(
-            handler
-        )
+        # No API Gateway authorizer: every staff route authenticates in the app.
+        self.app.route(spec.path, methods=[spec.method], name=spec.name)(handler)
         self.specs.append(spec)
 
-    @staticmethod
-    def call(spec: Spec, request: Request, params: dict[str, str]) -> Call:
-        """Authorise, then parse the body, the query and the Idempotency-Key, as the spec says."""
-        staff = Staff(role=NOBODY)
+    def call(self, spec: Spec, request: Request, params: dict[str, str]) -> Call:
+        """Authorise, then parse the body, the query and the Idempotency-Key, as the spec says.
+
+        401 and 403 come before any other refusal: a route whose use case reads
+        the token itself reads it alone first when the request is refused here.
+        """
+        staff: Staff | None = Staff(role=NOBODY)
+        gate = None
         if spec.role is not None:
-            staff = require(staff_of(request), spec.role, params.get("event_id"))
+            gate = staff_of(request, self.services(), spec, params)
+            if spec.kiosk is not None:
+                gate = gate.needing(KIOSK)  # the most a kiosk may do here, until the body says
+            if spec.reads_token and gate.token_hash is not None:
+                staff = None  # read by the use case, with its own first read
+            else:
+                staff = self.services().admit(gate)
+        try:
+            parsed = self.parse(spec, request)
+        except Refusal:
+            if gate is not None and staff is None:
+                self.services().lookup(gate)  # 401 or 403 first
+            raise
+        kiosk = spec.kiosk
+        if gate is not None and spec.role is not None and kiosk and not kiosk(parsed[0]):
+            gate = gate.needing(spec.role)  # not for a kiosk: the route's own role
+        return Call(request, staff, *parsed, checked_by=gate)
+
+    @staticmethod
+    def parse(spec: Spec, request: Request) -> tuple[Any, Any, dict[str, list[str]], str | None]:
+        """The body, the query, the repeated parameters and the Idempotency-Key."""
         body = parse_body(spec.body, request.raw_body) if spec.body is not None else None
         given = request.query_params
         # Chalice's getlist raises for a parameter that is absent.
@@ -220,7 +282,7 @@ class Routes:
         if spec.idempotent:
             # A retried request with the same key gets the first answer.
             key = parse_idempotency_key(request.headers.get("idempotency-key"))
-        return Call(request, staff, body, query, lists, key)
+        return body, query, lists, key
 
 
 def preflight_name(path: str) -> str:

@@ -1,4 +1,12 @@
-"""Staff identity and the one place where roles are checked."""
+"""Staff identity and the one place where roles are checked.
+
+A staff request's bearer token is one of: the organiser token (compared in
+constant time with its configured hash, no lookup), a desk or kiosk token
+(looked up by its hash in the same DynamoDB request as the route's own first
+read), or nothing we know. A `Gate` carries what the request presented and what
+its route needs until that lookup is done; `Gate.admit` then says who is asking,
+through `require`.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +15,31 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.core.errors import forbidden, temporarily_unavailable, unauthorized
+from chalicelib.core.errors import forbidden, unauthorized
+from chalicelib.core.records import StaffToken
 
 ORGANISER = "organiser"
 DESK = "desk"
-# What the authorizer tells the app about a token it does not know. The
-# authorizer lets such requests through so that the app can answer 401 in the
-# contract's envelope; every staff route then refuses them here.
+# An unattended door device: check-in by badge code on one event, nothing else.
+KIOSK = "kiosk"
+# The roles a token minted for an event may have.
+TOKEN_ROLES = (DESK, KIOSK)
+# Nobody we know: no token, a malformed one, or one we do not hold (revoked).
 NOBODY = "none"
-# The authorizer could not look the token up (DynamoDB busy): the route says 503.
-UNAVAILABLE = "unavailable"
+
+# What each role may stand in for: an organiser for anyone, a desk for a kiosk.
+_RANK = {KIOSK: 1, DESK: 2, ORGANISER: 3}
 
 
 @dataclass(frozen=True)
 class Staff:
     role: str
-    event_id: str | None = None  # desk tokens belong to one event
+    event_id: str | None = None  # desk and kiosk tokens belong to one event
     token_id: str | None = None
     label: str | None = None
 
-    def context(self) -> dict[str, str]:
-        """As an API Gateway authorizer context: flat strings only."""
-        return {
-            "role": self.role,
-            "event_id": self.event_id or "",
-            "token_id": self.token_id or "",
-            "label": self.label or "",
-        }
 
-    @classmethod
-    def from_context(cls, context: dict | None) -> Staff:
-        context = context or {}
-        return cls(
-            role=context.get("role") or NOBODY,
-            event_id=context.get("event_id") or None,
-            token_id=context.get("token_id") or None,
-            label=context.get("label") or None,
-        )
+ORGANISER_STAFF = Staff(role=ORGANISER, label="Organiser")
 
 
 def hash_token(token: str) -> str:
@@ -56,8 +52,9 @@ def hash_token(token: str) -> str:
 DESK_TOKEN_ID_PATTERN = r"^[0-9a-f]{16}$"
 
 
-def new_desk_token() -> str:
-    return "desk_" + secrets.token_urlsafe(32)
+def new_desk_token(role: str = DESK) -> str:
+    """A new event token; its prefix names its role, for the people handling it."""
+    return f"{role}_" + secrets.token_urlsafe(32)
 
 
 def is_organiser_token(token: str, organiser_token_hash: str) -> bool:
@@ -73,18 +70,73 @@ def bearer_token(header: str | None) -> str | None:
     return token.strip()
 
 
-def require(staff: Staff, role: str, event_id: str | None = None) -> Staff:
-    """Refuse unless `staff` may act as `role` (on `event_id`, for desk work).
+def staff_of_token(found: StaffToken | None) -> Staff:
+    """Who holds an event token, as looked up by its hash; nobody if not found."""
+    if found is None:
+        return Staff(role=NOBODY)
+    return Staff(
+        role=found.role, event_id=found.event_id, token_id=found.token_id, label=found.label
+    )
 
-    Organisers may do everything on every event; desk tokens may do desk work on
-    their own event only.
+
+@dataclass(frozen=True)
+class Gate:
+    """A staff request's check, kept open until its token has been read.
+
+    `role` is what the route needs (None: already checked, e.g. a caller in
+    process); `known` is who is asking when that needs no lookup (the
+    organiser, or nobody); otherwise `token_hash` is the event token to look
+    up, with the route's own first read.
     """
-    if staff.role == UNAVAILABLE:
-        raise temporarily_unavailable()
-    if staff.role == NOBODY:
+
+    role: str | None
+    event_id: str | None = None
+    known: Staff | None = None
+    token_hash: str | None = None
+
+    @classmethod
+    def of(
+        cls, header: str | None, organiser_token_hash: str, role: str, event_id: str | None
+    ) -> Gate:
+        """The gate for a request's Authorization header, decided without the store if it can be."""
+        token = bearer_token(header)
+        if token is None:
+            return cls(role, event_id, known=Staff(role=NOBODY))
+        if is_organiser_token(token, organiser_token_hash):
+            return cls(role, event_id, known=ORGANISER_STAFF)
+        return cls(role, event_id, token_hash=hash_token(token))
+
+    @classmethod
+    def passed(cls, staff: Staff) -> Gate:
+        """A gate already passed: `staff` was checked before (in-process callers)."""
+        return cls(None, known=staff)
+
+    def needing(self, role: str) -> Gate:
+        """The same request checked for another role."""
+        return Gate(role, self.event_id, self.known, self.token_hash)
+
+    def admit(self, found: StaffToken | None = None) -> Staff:
+        """Who is asking, given the token's item as read (None: none was found or needed).
+
+        Raises 401 or 403 unless they may act as the route's role on its event.
+        """
+        staff = self.known if self.known is not None else staff_of_token(found)
+        if self.role is None:
+            return staff
+        return require(staff, self.role, self.event_id)
+
+
+def require(staff: Staff, role: str, event_id: str | None = None) -> Staff:
+    """Refuse unless `staff` may act as `role` (on `event_id`, for desk and kiosk work).
+
+    Organisers may do everything on every event. A desk token may do desk and
+    kiosk work on its own event, a kiosk token kiosk work (check-in by badge
+    code) on its own event. Nobody we know: 401; anyone else: 403.
+    """
+    if staff.role == NOBODY or staff.role not in _RANK:
         raise unauthorized()
     if staff.role == ORGANISER:
         return staff
-    if role == DESK and staff.role == DESK and staff.event_id == event_id:
+    if role != ORGANISER and staff.event_id == event_id and _RANK[staff.role] >= _RANK[role]:
         return staff
     raise forbidden()

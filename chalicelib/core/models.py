@@ -264,6 +264,7 @@ class DeskTokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     label: Text64
+    role: Literal["desk", "kiosk"] = "desk"
 
 
 # --- parsing ----------------------------------------------------------------

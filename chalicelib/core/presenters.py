@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -106,12 +107,32 @@ def checkin_json(
         "attendee": {
             "id": attendee.id,
             "name": attendee.name,
+            "display_name": greeting(attendee),
             "organisation": attendee.organisation,
         },
         "day": {"number": day.number, "date": day.date.isoformat()},
         **checkin_times(event, checkin.at),
         "desk": checkin.desk,
     }
+
+
+def kiosk_checkin(body: Mapping[str, Any], attendee: Attendee | None) -> Mapping[str, Any]:
+    """A check-in answer as a kiosk may show it: the person by id and greeting only.
+
+    `body` is a check-in answer (or a refusal's, left as it is); `attendee` is
+    the person as read, whose greeting is used if the answer is about them.
+    """
+    named = body.get("attendee")
+    if not isinstance(named, Mapping):
+        return body
+    if "display_name" in named:
+        display_name = named["display_name"]
+    elif attendee is not None and attendee.id == named.get("id"):
+        display_name = greeting(attendee)
+    else:  # an answer about someone not read here (a scan_id used again for another badge)
+        display_name = ""
+    kiosk: shapes.KioskAttendee = {"id": named["id"], "display_name": display_name}
+    return {**body, "attendee": kiosk}
 
 
 def undone_json(
@@ -123,6 +144,7 @@ def undone_json(
         "attendee": {
             "id": attendee.id,
             "name": attendee.name,
+            "display_name": greeting(attendee),
             "organisation": attendee.organisation,
         },
         "day": {"number": day.number, "date": day.date.isoformat()},

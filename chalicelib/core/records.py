@@ -102,9 +102,12 @@ class ScanRecord:
 
 @dataclass(frozen=True)
 class StaffToken:
+    """An event token as looked up by its hash: whose, and for what (`desk` or `kiosk`)."""
+
     token_id: str
     event_id: str
     label: str
+    role: str = "desk"  # tokens minted before kiosks were desk tokens
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class DeskTokenRecord:
     label: str
     created_at: str
     revoked_at: str | None
+    role: str = "desk"
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,16 @@ class BadgeHolder(TypedDict):
 class AttendeeName(TypedDict):
     id: str
     name: str
+    display_name: str
+    """What a kiosk greets them by (API.md section 1)."""
     organisation: str
+
+
+class KioskAttendee(TypedDict):
+    """A kiosk's answer names the person by their greeting alone."""
+
+    id: str
+    display_name: str
 
 
 class CheckinDay(TypedDict):
@@ -185,10 +194,14 @@ class _Checkin(CheckinTimes):
     desk: str | None
 
 
-class CheckinResult(_Checkin):
-    """For `already_checked_in`, the time and desk are the first check-in's."""
+class CheckinResult(CheckinTimes):
+    """For `already_checked_in`, the time and desk are the first check-in's. A kiosk
+    token's answer names the person by `id` and `display_name` only."""
 
     result: Literal["checked_in", "already_checked_in"]
+    attendee: AttendeeName | KioskAttendee
+    day: CheckinDay
+    desk: str | None
 
 
 class CheckinUndone(_Checkin):
@@ -418,9 +431,13 @@ class AttendanceReport(TypedDict):
 # --- desk tokens ------------------------------------------------------------
 
 
+TokenRole = Literal["desk", "kiosk"]
+
+
 class DeskToken(TypedDict):
     id: str
     label: str
+    role: TokenRole
     created_at: Instant
     revoked_at: Instant | None
 
@@ -429,6 +446,8 @@ class DeskToken(TypedDict):
 class DeskTokenCreated(TypedDict):
     id: str
     label: str
+    role: TokenRole
+    """`desk`: desk work on this event; `kiosk`: check-in by badge code only."""
     token: str
     """The bearer token: shown here only, once."""
     created_at: Instant

@@ -27,7 +27,14 @@ from chalicelib.core.records import (
 )
 from chalicelib.store.attendees import AttendeeRepository
 from chalicelib.store.client import GuardedClient, Unavailable
-from chalicelib.store.codec import attendee_from_item, event_record, load, scan_item, scan_record
+from chalicelib.store.codec import (
+    attendee_from_item,
+    event_record,
+    load,
+    scan_item,
+    scan_record,
+    staff_token,
+)
 from chalicelib.store.desk_tokens import DeskTokenRepository
 from chalicelib.store.errors import AlreadyWritten, Conflict, ScanReplayed, StaleAttendee
 from chalicelib.store.events import EventRepository
@@ -38,6 +45,7 @@ from chalicelib.store.keys import (
     create_table,
     event_key,
     scan_key,
+    token_lookup_key,
 )
 from chalicelib.store.scans import ScanRepository
 from chalicelib.store.table import MAX_ITEMS_PER_PAGE, Table
@@ -73,12 +81,15 @@ class Store:
         self.desk_tokens = DeskTokenRepository(self._table)
 
     def load_for_checkin(
-        self, event_id: str, attendee_id: str | None, scan_id: str
-    ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None]:
-        """The event, the attendee and any earlier answer to this scan_id: one request."""
+        self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
+    ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]:
+        """The event, the attendee, any earlier answer to this scan_id and the
+        caller's event token (if a hash is given): one request."""
         keys = [event_key(event_id), scan_key(event_id, scan_id)]
         if attendee_id is not None:
             keys.append(attendee_key(attendee_id))
+        if token_hash is not None:
+            keys.append(token_lookup_key(token_hash))
         items = self._table.batch_get(keys)
         event = event_record(items.get(as_tuple(event_key(event_id))))
         scan = items.get(as_tuple(scan_key(event_id, scan_id)))
@@ -87,4 +98,22 @@ class Store:
             event,
             attendee_from_item(load(attendee)) if attendee else None,
             scan_record(scan),
+            self._token(items, token_hash),
         )
+
+    def read_ahead(self, event_id: str | None, token_hash: str) -> StaffToken | None:
+        """The caller's event token, and (if `event_id` is given) the event read
+        ahead for the use case (`EventRepository.get`): one request."""
+        if event_id is None:
+            return self.desk_tokens.find(token_hash)
+        items = self._table.batch_get([token_lookup_key(token_hash), event_key(event_id)])
+        self.events.read_ahead(event_id, event_record(items.get(as_tuple(event_key(event_id)))))
+        return self._token(items, token_hash)
+
+    def forget_read_ahead(self) -> None:
+        self.events.forget()
+
+    @staticmethod
+    def _token(items: dict, token_hash: str | None) -> StaffToken | None:
+        item = items.get(as_tuple(token_lookup_key(token_hash))) if token_hash else None
+        return staff_token(load(item)) if item else None

@@ -213,11 +213,12 @@ def scan_record(item: dict | None) -> ScanRecord | None:
 
 
 def desk_token_items(event_id: str, record: DeskTokenRecord, token_hash: str) -> tuple[dict, dict]:
-    """A desk token's public record under its event, and its lookup by hash."""
+    """An event token's public record under its event, and its lookup by hash."""
     public = {
         **desk_token_key(event_id, record.id),
         "token_id": record.id,
         "label": record.label,
+        "role": record.role,
         "created_at": record.created_at,
         "token_hash": token_hash,
     }
@@ -226,6 +227,7 @@ def desk_token_items(event_id: str, record: DeskTokenRecord, token_hash: str) ->
         "token_id": record.id,
         "event_id": event_id,
         "label": record.label,
+        "role": record.role,
     }
     return public, lookup
 

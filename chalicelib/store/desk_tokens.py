@@ -1,4 +1,9 @@
-"""Desk tokens: a public record under the event, and a lookup by the token's hash."""
+"""Desk and kiosk tokens: a public record under the event, and a lookup by the token's hash.
+
+The lookup item is read by `find` alone only where a request has no read of
+its own to join (an invalid body, an event id that cannot be ours); otherwise
+it joins the route's first read (`Store.read_ahead`, `Store.load_for_checkin`).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,16 @@ class DeskTokenRepository:
         self._table = table
 
     def create(
-        self, event_id: str, token_id: str, label: str, token_hash: str, created_at: str
+        self,
+        event_id: str,
+        token_id: str,
+        label: str,
+        token_hash: str,
+        created_at: str,
+        role: str = "desk",
     ) -> None:
         public, lookup = desk_token_items(
-            event_id, DeskTokenRecord(token_id, label, created_at, None), token_hash
+            event_id, DeskTokenRecord(token_id, label, created_at, None, role), token_hash
         )
         tx = self._table.transaction()
         tx.put_new("token", public)

@@ -1,7 +1,15 @@
-"""Events: the event document and, on the same item, its counters."""
+"""Events: the event document and, on the same item, its counters.
+
+A staff request reads its token and its event in one request
+(`Store.read_ahead`); the event item read is kept here, for this request only,
+and the use case's first `get` of that event is answered from it. It is taken
+once (a retry after a conflict reads afresh) and forgotten when the request
+ends.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 
 from chalicelib.core.models import Event
@@ -10,6 +18,11 @@ from chalicelib.store.codec import dump, event_record, values
 from chalicelib.store.keys import event_key
 from chalicelib.store.table import Table
 
+# The event read ahead for the request in hand: (repository, event id, record).
+_read_ahead: ContextVar[tuple[EventRepository, str, EventRecord | None] | None] = ContextVar(
+    "event_read_ahead", default=None
+)
+
 
 class EventRepository:
     def __init__(self, table: Table) -> None:
@@ -17,7 +30,19 @@ class EventRepository:
         self._client = table.client
 
     def get(self, event_id: str) -> EventRecord | None:
+        ahead = _read_ahead.get()
+        if ahead is not None and ahead[0] is self and ahead[1] == event_id:
+            _read_ahead.set(None)
+            return ahead[2]
         return event_record(self._table.get(event_key(event_id)))
+
+    def read_ahead(self, event_id: str, record: EventRecord | None) -> None:
+        """Keep `record` (None: no such event) for this request's next `get(event_id)`."""
+        _read_ahead.set((self, event_id, record))
+
+    def forget(self) -> None:
+        """The request has ended: drop anything read ahead for it."""
+        _read_ahead.set(None)
 
     def put(self, event: Event, now: datetime) -> bool:
         """Create or replace the event document; counters are kept. True if created."""

@@ -8,7 +8,7 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>#SCAN#<scan_id>      SCAN       scan log entry + stored answer
     EVENT#<event>#WORD#<2 letters>    <word>#<attendee>  a search word
     ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
-    TOKEN#<sha256 of token>           TOKEN      desk-token lookup for the authorizer
+    TOKEN#<sha256 of token>           TOKEN      desk or kiosk token lookup, by hash
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
 EVENT#<event>#SCANS (by day and time received).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from chalicelib.core import shapes
-from chalicelib.core.auth import Staff
+from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
@@ -60,9 +60,22 @@ class Hadir:
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
 
-    # staff and events
-    def identify(self, token: str | None) -> Staff:
-        return self._tokens.identify(token)
+    # staff: who is asking (chalicelib.core.auth)
+    def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
+        return self._tokens.gate(header, role, event_id)
+
+    def admit(self, gate: Gate) -> Staff:
+        """Who is asking, or 401/403; the token read with the route's event."""
+        return self._tokens.admit(gate)
+
+    def lookup(self, gate: Gate) -> Staff:
+        """Who is asking, or 401/403; the token read alone."""
+        return self._tokens.lookup(gate)
+
+    def end_request(self) -> None:
+        self._tokens.end_request()
+
+    # events
 
     def get_event(self, event_id: str) -> Event:
         return self._events.get(event_id)
@@ -88,7 +101,9 @@ class Hadir:
         return self._registrations.badge_view(code)
 
     # check-in
-    def check_in(self, event_id: str, request: CheckinRequest, staff: Staff) -> Answer:
+    def check_in(self, event_id: str, request: CheckinRequest, staff: Staff | Gate) -> Answer:
+        """`staff` is a checked Staff, or the request's Gate: its token is then
+        read with the check-in's own batch read, and checked before anything else."""
         return self._checkins.check_in(event_id, request, staff)
 
     # desk work
@@ -143,8 +158,8 @@ class Hadir:
         return self._reports.arrivals_svg(event_id, on)
 
     # desk tokens
-    def create_desk_token(self, event_id: str, label: str) -> dict:
-        return self._tokens.create(event_id, label)
+    def create_desk_token(self, event_id: str, label: str, role: str = DESK) -> dict:
+        return self._tokens.create(event_id, label, role)
 
     def list_desk_tokens(self, event_id: str) -> dict:
         return self._tokens.list(event_id)

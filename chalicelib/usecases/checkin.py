@@ -12,13 +12,13 @@ the answer it got the first time, whichever request wrote it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Literal
 
 from chalicelib.core import presenters
-from chalicelib.core.auth import Staff
+from chalicelib.core.auth import KIOSK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.badges import is_attendee_id
 from chalicelib.core.clock import Clock
@@ -156,6 +156,16 @@ def judge(event: Event, attendee: Attendee | None, serial: int | None, scan: Sca
     )
 
 
+def for_kiosk(answer: Answer, attendee: Attendee | None) -> Answer:
+    """An answer as a kiosk may show it: the person by id and greeting only."""
+    return Answer(answer.outcome, presenters.kiosk_checkin(answer.body, attendee))
+
+
+def kiosk_verdict(verdict: Verdict, attendee: Attendee | None) -> Verdict:
+    answer = for_kiosk(verdict.answer, attendee)
+    return replace(verdict, answer=answer, entry=replace(verdict.entry, body=dict(answer.body)))
+
+
 def replay(stored: ScanRecord | None) -> Answer | None:
     """The answer a scan_id was given before, if it was."""
     return Answer(stored.outcome, stored.body) if stored is not None else None
@@ -197,39 +207,52 @@ class CheckIns:
         self._backoff = backoff
         self._log = log
 
-    def check_in(self, event_id: str, request: CheckinRequest, staff: Staff) -> Answer:
+    def check_in(self, event_id: str, request: CheckinRequest, caller: Staff | Gate) -> Answer:
         """Check an attendee in, or say why not. Every attempt is logged.
 
-        A repeated scan_id gets the first answer back. At most two DynamoDB
-        requests when nothing races: one batch read, one write.
+        `caller` is a checked Staff, or the request's Gate: an event token is
+        then read in the check-in's own batch read, and checked (401/403)
+        before anything is decided or replayed. A repeated scan_id gets the
+        first answer back. At most two DynamoDB requests when nothing races,
+        the token's check included: one batch read, one write.
         """
+        gate = caller if isinstance(caller, Gate) else Gate.passed(caller)
+        now = self._clock.now()
         if not is_event_id(event_id):
+            # Nothing of ours to read: the token alone, then the 404.
+            gate.admit(self._store.desk_tokens.find(gate.token_hash) if gate.token_hash else None)
             raise event_not_found()
-        scan, presented = self._arrived(event_id, request, staff)
+        presented = self._presented(request)
+        admitted: list[Staff] = []  # who is asking, once the first read has told
 
         def attempt() -> Answer:
-            record, attendee, stored = self._store.load_for_checkin(
-                event_id, presented.attendee_id, scan.scan_id
+            # The token is read with the first attempt's batch; a retry needs it no more.
+            token_hash = None if admitted else gate.token_hash
+            record, attendee, stored, token = self._store.load_for_checkin(
+                event_id, presented.attendee_id, request.scan_id, token_hash
             )
+            if not admitted:
+                admitted.append(gate.admit(token))
+            staff = admitted[0]
             if record is None:
                 raise event_not_found()
             earlier = replay(stored)
-            if earlier is not None:
-                return earlier
-            return self._decide_and_record(record, attendee, presented.serial, scan)
+            if earlier is None:
+                scan = self._arrived(event_id, request, staff, now)
+                earlier = self._decide_and_record(
+                    record, attendee, presented.serial, scan, staff.role == KIOSK
+                )
+            return for_kiosk(earlier, attendee) if staff.role == KIOSK else earlier
 
         # The event changed under us, or DynamoDB did not answer (the write may
         # have landed): read again. A landed write is found by its scan_id, so
         # it is answered, never made twice.
         return optimistically(self._backoff, attempt)
 
-    def _arrived(
-        self, event_id: str, request: CheckinRequest, staff: Staff
-    ) -> tuple[Scan, Presented]:
-        now = self._clock.now()
+    def _arrived(self, event_id: str, request: CheckinRequest, staff: Staff, now: datetime) -> Scan:
         scanned_at = request.scanned_at or now
         check_scan_time(scanned_at, now)
-        scan = Scan(
+        return Scan(
             event_id=event_id,
             scan_id=request.scan_id,
             desk=request.desk or staff.label,
@@ -238,7 +261,6 @@ class CheckIns:
             scanned_at=scanned_at,
             source=request.source,
         )
-        return scan, self._presented(request)
 
     def _presented(self, request: CheckinRequest) -> Presented:
         if request.code is not None:
@@ -248,10 +270,17 @@ class CheckIns:
         return Presented(attendee_id if attendee_id and is_attendee_id(attendee_id) else None, None)
 
     def _decide_and_record(
-        self, record: EventRecord, attendee: Attendee | None, serial: int | None, scan: Scan
+        self,
+        record: EventRecord,
+        attendee: Attendee | None,
+        serial: int | None,
+        scan: Scan,
+        kiosk: bool = False,
     ) -> Answer:
         for _ in range(MAX_ATTEMPTS):
             verdict = judge(record.event, attendee, serial, scan)
+            if kiosk:  # stored as the kiosk was answered, so a replay gives the same
+                verdict = kiosk_verdict(verdict, attendee)
             change = None
             if verdict.new is not None:
                 new = verdict.new

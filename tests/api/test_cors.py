@@ -1,6 +1,6 @@
 """CORS: the configured origins, exactly, and no other; preflights on every path.
 
-Through the Chalice test client, authorizer included. Its stage here is one
+Through the Chalice test client, staff auth included. Its stage here is one
 .chalice/config.json does not name, so HADIR_CORS_ORIGINS is what each test sets.
 """
 

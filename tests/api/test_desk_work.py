@@ -2,7 +2,7 @@
 
 Search, the attendee view, check-in by attendee id, walk-ins, badge reissue,
 cancellation, undoing a check-in and the scan log. As in test_http_contract.py,
-every request goes through the Chalice test client (authorizer included) with
+every request goes through the Chalice test client (staff auth included) with
 the app wired to moto's DynamoDB and a fixed clock; nothing of the app is mocked.
 """
 

@@ -1,6 +1,6 @@
 """The HTTP contract of ../shared/API.md sections 1, 2 and 4, checked over HTTP.
 
-Every test goes through the Chalice test client (authorizer included), with the
+Every test goes through the Chalice test client (staff auth included), with the
 app wired to moto's DynamoDB and a fixed clock. Nothing of the app is mocked.
 """
 
@@ -737,8 +737,9 @@ def test_desk_token_lifecycle(api, organiser, register, clock):
     path = f"/events/{WORKSHOP_ID}/desk-tokens"
     created = api.post(path, {"label": "Front desk"}, token=organiser)
     assert created.status == 201, created
-    assert set(created.json) == {"id", "label", "token", "created_at"}
+    assert set(created.json) == {"id", "label", "role", "token", "created_at"}
     assert created.json["label"] == "Front desk"
+    assert created.json["role"] == "desk"  # the default
     assert created.json["created_at"] == "2016-11-29T02:00:00Z"
     token, token_id = created.json["token"], created.json["id"]
     assert len(token) >= 32
@@ -751,6 +752,7 @@ def test_desk_token_lifecycle(api, organiser, register, clock):
         {
             "id": token_id,
             "label": "Front desk",
+            "role": "desk",
             "created_at": "2016-11-29T02:00:00Z",
             "revoked_at": None,
         }

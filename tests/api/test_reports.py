@@ -1,6 +1,6 @@
 """Reports, ../shared/API.md section 8: the per-day report, the CSV, the arrivals chart.
 
-Over HTTP through the Chalice test client (authorizer included), with the app
+Over HTTP through the Chalice test client (staff auth included), with the app
 wired to moto's DynamoDB and a fixed clock; nothing of the app is mocked. The
 clock is set to the minute (or second) each check-in happens at.
 """

@@ -100,10 +100,10 @@ def test_the_table_survives_deletes_and_replacements(packaged):
 # --- the functions ------------------------------------------------------------
 
 
-def test_both_functions_run_python_3_11_with_references_not_secrets(packaged):
+def test_the_one_function_runs_python_3_11_with_references_not_secrets(packaged):
     stage, _, template, _ = packaged
     functions = resources_of_type(template, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler", "StaffToken"}
+    assert set(functions) == {"APIHandler"}
     for function in functions.values():
         properties = function["Properties"]
         assert properties["Runtime"] == "python3.11"
@@ -195,14 +195,20 @@ def test_the_api_role_allows_exactly_what_the_store_does(packaged):
     assert by_sid["Index"]["Resource"] == {"Fn::Sub": "${HadirTable.Arn}/index/*"}
 
 
-def test_the_authorizer_role_may_only_look_a_token_up(packaged):
-    stage, _, template, _ = packaged
-    by_sid = {statement["Sid"]: statement for statement in statements(template, "StaffTokenRole")}
-    assert by_sid["Table"]["Action"] == ["dynamodb:GetItem"]
-    assert "Index" not in by_sid
-    assert by_sid["OwnLogs"]["Resource"]["Fn::Sub"].endswith(
-        f":log-group:/aws/lambda/hadir-{stage}-staff-token:*"
-    )
+def test_the_template_has_no_authorizer(packaged):
+    # Staff authenticate in the app: one function, one role, and no API Gateway
+    # authorizer in front of any method (a scan is one Lambda invocation).
+    _, _, template, _ = packaged
+    assert set(resources_of_type(template, "AWS::IAM::Role")) == {"ApiHandlerRole"}
+    for permission in resources_of_type(template, "AWS::Lambda::Permission").values():
+        assert "authorizers" not in json.dumps(permission)
+    text = json.dumps(template)
+    assert "StaffToken" not in text
+    assert "staff-token" not in text
+    assert "x-amazon-apigateway-authorizer" not in text
+    assert "securityDefinitions" not in text
+    assert '"security"' not in text
+    assert "AWS::ApiGateway::Authorizer" not in text
 
 
 def test_no_role_allows_everything(packaged):
@@ -218,7 +224,7 @@ def test_no_role_allows_everything(packaged):
 
 def test_the_secrets_are_read_from_their_named_parameters_only(packaged):
     _, _, template, _ = packaged
-    for role in ("ApiHandlerRole", "StaffTokenRole"):
+    for role in ("ApiHandlerRole",):
         (secrets,) = [s for s in statements(template, role) if s["Sid"] == "Secrets"]
         assert secrets["Action"] == "ssm:GetParameter"
         assert [resource["Fn::Sub"].rsplit(":", 1)[1] for resource in secrets["Resource"]] == [
@@ -228,26 +234,21 @@ def test_the_secrets_are_read_from_their_named_parameters_only(packaged):
 
 
 @pytest.mark.parametrize("stage", packaging.STAGES)
-@pytest.mark.parametrize("authorizer", [False, True], ids=["api", "authorizer"])
-def test_chalice_deploy_policies_are_generated_from_the_same_lists(stage, authorizer):
+def test_chalice_deploy_policies_are_generated_from_the_same_lists(stage):
     # `chalice deploy` reads these files; they must say what the template says.
-    suffix = "-authorizer" if authorizer else ""
-    path = ROOT / ".chalice" / f"policy-{stage}{suffix}.json"
-    expected = packaging.chalice_deploy_policy(stage, authorizer)
-    assert json.loads(path.read_text()) == expected, (
+    path = ROOT / ".chalice" / f"policy-{stage}.json"
+    assert json.loads(path.read_text()) == packaging.chalice_deploy_policy(stage), (
         f"{path.name} is out of date: python -m devtools.package --write-policies"
     )
 
 
-def test_chalice_deploy_gives_the_authorizer_its_own_policy():
+def test_chalice_deploy_has_one_function_and_one_policy():
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     for stage in packaging.STAGES:
         settings = config["stages"][stage]
         assert settings["iam_policy_file"] == f"policy-{stage}.json"
-        assert (
-            settings["lambda_functions"]["staff_token"]["iam_policy_file"]
-            == f"policy-{stage}-authorizer.json"
-        )
+        assert "lambda_functions" not in settings
+    assert not list((ROOT / ".chalice").glob("policy-*-authorizer.json"))
 
 
 # --- cfn-lint -----------------------------------------------------------------

@@ -10,7 +10,7 @@ from tests.support.values import BASE32, WORKSHOP_ID, new_scan_id
 
 
 class Api:
-    """JSON over the Chalice test client, which runs the authorizer as API Gateway does."""
+    """JSON over the Chalice test client, staff auth included (it runs in the app)."""
 
     def __init__(self, http):
         self.http = http

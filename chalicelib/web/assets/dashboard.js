@@ -100,6 +100,11 @@ const t = translator({
     new_label: "Nama meja",
     new_label_hint: "1–64 karakter, misalnya \"Meja A\".",
     label_required: "Isi nama meja (1–64 karakter).",
+    new_role: "Jenis token",
+    role_desk: "Meja",
+    role_kiosk: "Kios",
+    role_hint: "Meja: check-in, pencarian, pendaftaran di tempat. Kios: hanya check-in dengan memindai lencana, di perangkat tanpa penjaga.",
+    role: "Jenis",
     create_token: "Buat token meja",
     creating: "Membuat token…",
     create_failed: "Gagal membuat token: {message}",
@@ -206,6 +211,11 @@ const t = translator({
     new_label: "Desk name",
     new_label_hint: "1–64 characters, e.g. \"Desk A\".",
     label_required: "Enter a desk name (1–64 characters).",
+    new_role: "Token kind",
+    role_desk: "Desk",
+    role_kiosk: "Kiosk",
+    role_hint: "Desk: check-in, search, walk-ins. Kiosk: check-in by scanning a badge only, on an unattended device.",
+    role: "Kind",
     create_token: "Create a desk token",
     creating: "Creating the token…",
     create_failed: "Could not create the token: {message}",
@@ -513,17 +523,27 @@ function renderDeskTokens(noticeBox) {
     placeholder: currentLang() === "id" ? "Meja A" : "Desk A",
     "data-testid": "desk-label",
   });
+  // Which token: a staffed desk, or a kiosk that may only check in by badge code (API.md §4).
+  const role = el(
+    "select",
+    { id: "desk-role", name: "role", "data-testid": "desk-role" },
+    el("option", { value: "desk", text: t("role_desk") }),
+    el("option", { value: "kiosk", text: t("role_kiosk") }),
+  );
   const form = el(
     "form",
     { class: "desk-token-form", "data-testid": "desk-token-form", novalidate: true },
     el("label", { for: "desk-label", text: t("new_label") }),
     input,
     el("p", { class: "hint", text: t("new_label_hint") }),
+    el("label", { for: "desk-role", text: t("new_role") }),
+    role,
+    el("p", { class: "hint", text: t("role_hint") }),
     el("button", { type: "submit", class: "primary", "data-testid": "create-desk-token", text: t("create_token") }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    createDeskToken(input, form.querySelector("button"));
+    createDeskToken(input, role, form.querySelector("button"));
   });
   ui.pairing = el("div", { class: "pairing-box" });
   ui.tokenList = el("div", { class: "token-list" });
@@ -775,7 +795,8 @@ async function printBadges(event) {
 
 // --- desk tokens -----------------------------------------------------------------------
 
-async function createDeskToken(input, button) {
+async function createDeskToken(input, roleSelect, button) {
+  const role = roleSelect.value === "kiosk" ? "kiosk" : "desk";
   const label = input.value.trim();
   if (label.length < 1 || label.length > 64) {
     input.setAttribute("aria-invalid", "true");
@@ -787,7 +808,7 @@ async function createDeskToken(input, button) {
   button.disabled = true;
   setNotice("tokens", { kind: "info", text: t("creating") });
   try {
-    const reply = await authorised("POST", "/desk-tokens", { body: { label } });
+    const reply = await authorised("POST", "/desk-tokens", { body: { label, role } });
     if (refused(reply)) return;
     if (reply.status !== 201 || !reply.data) {
       const message = reply.error ? reply.error.message : `HTTP ${reply.status}`;
@@ -795,7 +816,7 @@ async function createDeskToken(input, button) {
       return;
     }
     input.value = "";
-    state.pairing = { label: reply.data.label, token: reply.data.token };
+    state.pairing = { label: reply.data.label, token: reply.data.token, role: reply.data.role || role };
     setNotice("tokens", null);
     renderPairing();
     ui.pairing.scrollIntoView({ block: "nearest" });
@@ -880,6 +901,19 @@ function renderPairing() {
   const deskText = el("code", { class: "link", "data-testid": "pairing-link", text: deskLink });
   const kioskText = el("code", { class: "link", "data-testid": "pairing-kiosk-link", text: kioskLink });
   const qrError = el("p", { class: "notice bad hidden", text: t("qr_failed") });
+  // A kiosk token opens the kiosk page only: its QR and link are the kiosk's.
+  const kiosk = pairing.role === "kiosk";
+  const deskPart = kiosk
+    ? []
+    : [
+        el("p", { class: "link-title", text: t("pairing_link") }),
+        deskText,
+        el(
+          "div",
+          { class: "pairing-actions" },
+          el("button", { type: "button", "data-testid": "copy-link", onclick: () => copyText(deskLink, deskText, hint), text: t("copy_link") }),
+        ),
+      ];
   ui.pairing.append(
     el(
       "div",
@@ -889,14 +923,8 @@ function renderPairing() {
       qrError,
       el("p", { text: t("pairing_scan") }),
       el("p", { class: "notice warn", text: t("pairing_once") }),
-      el("p", { class: "link-title", text: t("pairing_link") }),
-      deskText,
-      el(
-        "div",
-        { class: "pairing-actions" },
-        el("button", { type: "button", "data-testid": "copy-link", onclick: () => copyText(deskLink, deskText, hint), text: t("copy_link") }),
-      ),
-      el("p", { class: "link-title", text: t("kiosk_link") }),
+      ...deskPart,
+      el("p", { class: "link-title", text: kiosk ? t("role_kiosk") : t("kiosk_link") }),
       kioskText,
       el(
         "div",
@@ -907,7 +935,7 @@ function renderPairing() {
       el("button", { type: "button", class: "primary", "data-testid": "pairing-done", onclick: closePairing, text: t("done") }),
     ),
   );
-  drawQr(canvas, deskLink).catch(() => {
+  drawQr(canvas, kiosk ? kioskLink : deskLink).catch(() => {
     canvas.classList.add("hidden");
     qrError.classList.remove("hidden");
   });
@@ -933,7 +961,7 @@ function renderTokenList() {
     el(
       "table",
       { class: "tokens", "data-testid": "desk-tokens" },
-      el("thead", {}, el("tr", {}, el("th", { text: t("label") }), el("th", { text: t("created") }), el("th", { text: t("status") }), el("th", {}))),
+      el("thead", {}, el("tr", {}, el("th", { text: t("label") }), el("th", { text: t("role") }), el("th", { text: t("created") }), el("th", { text: t("status") }), el("th", {}))),
       el(
         "tbody",
         {},
@@ -942,6 +970,7 @@ function renderTokenList() {
             "tr",
             { "data-testid": "desk-token-row", "data-id": item.id, class: item.revoked_at ? "revoked" : null },
             el("td", { class: "token-label", text: item.label }),
+            el("td", { class: "token-role", "data-testid": "token-role", text: item.role === "kiosk" ? t("role_kiosk") : t("role_desk") }),
             el("td", { text: shortStamp(item.created_at) }),
             el("td", { class: "token-status", text: item.revoked_at ? t("revoked_at", { time: shortStamp(item.revoked_at) }) : t("active") }),
             el(
