@@ -652,6 +652,7 @@ def test_walk_in_with_check_in(api, desk_token, organiser):
         "attendee": {
             "id": attendee_id,
             "name": "Siti Rahmawati",
+            "display_name": "Siti",
             "organisation": "Wahana Lingkungan Hidup",
         },
         "day": {"number": 1, "date": DAY1},

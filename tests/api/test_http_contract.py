@@ -504,6 +504,7 @@ def test_checked_in_shape(api, register, desk_token):
         "attendee": {
             "id": registration["attendee_id"],
             "name": "Siti Rahmawati",
+            "display_name": "Siti",
             "organisation": "Wahana Lingkungan Hidup",
         },
         "day": {"number": 1, "date": DAY1},
