@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from chalice.test import Client
 
@@ -80,3 +82,16 @@ def register(api):
         return reply.json
 
     return register
+
+
+@pytest.fixture
+def requests_made(dynamodb):
+    """Counts DynamoDB API calls by operation name, from the moment it is cleared."""
+    counts: Counter = Counter()
+
+    def count(model, **_):
+        counts[model.name] += 1
+
+    dynamodb.meta.events.register("before-call.dynamodb", count)
+    yield counts
+    dynamodb.meta.events.unregister("before-call.dynamodb", count)

@@ -9,27 +9,12 @@ TransactWriteItems), a replayed scan_id one.
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 
 from tests.support.api import badge_code
 from tests.support.values import DAY1, WORKSHOP_ID, new_scan_id, registration_body
 
 EVENT = f"/events/{WORKSHOP_ID}"
-
-
-@pytest.fixture
-def requests_made(dynamodb):
-    """Counts DynamoDB API calls by operation name, from the moment it is cleared."""
-    counts: Counter = Counter()
-
-    def count(model, **_):
-        counts[model.name] += 1
-
-    dynamodb.meta.events.register("before-call.dynamodb", count)
-    yield counts
-    dynamodb.meta.events.unregister("before-call.dynamodb", count)
 
 
 @pytest.fixture

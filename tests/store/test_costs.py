@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from chalicelib.core.auth import DESK, Staff
 from chalicelib.core.models import CheckinRequest, Registration
 from chalicelib.seed import WORKSHOP_ID
 
 DESK_A = Staff(role=DESK, event_id=WORKSHOP_ID, token_id="desk-a", label="Desk A")
-
-
-@pytest.fixture
-def requests_made(dynamodb):
-    """Counts DynamoDB API calls by operation name, from the moment it is read."""
-    counts: Counter = Counter()
-
-    def count(model, **_):
-        counts[model.name] += 1
-
-    dynamodb.meta.events.register("before-call.dynamodb", count)
-    yield counts
-    dynamodb.meta.events.unregister("before-call.dynamodb", count)
 
 
 def person(index: int) -> Registration:
