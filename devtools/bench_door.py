@@ -263,15 +263,7 @@ def cold(door: Door, endpoint: str, first: int) -> tuple[float, float]:
                     )
                 )
             )
-            out = subprocess.run(
-                [sys.executable, "-c", COLD_APP, str(app_event)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            app_times.append(float(out.stdout.split()[-1]))
+            app_times.append(_fresh_interpreter(COLD_APP, env, str(app_event)))
             requests = Path(scratch, f"minimal-{run}.json")
             requests.write_text(
                 json.dumps(
@@ -280,16 +272,21 @@ def cold(door: Door, endpoint: str, first: int) -> tuple[float, float]:
                     )
                 )
             )
-            out = subprocess.run(
-                [sys.executable, "-c", COLD_MINIMAL, str(requests), endpoint],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            minimal_times.append(float(out.stdout.split()[-1]))
+            minimal_times.append(_fresh_interpreter(COLD_MINIMAL, env, str(requests), endpoint))
     return statistics.median(app_times), statistics.median(minimal_times)
+
+
+def _fresh_interpreter(script: str, env: dict[str, str], *args: str) -> float:
+    """The seconds a script in a new interpreter reports as its last word."""
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.split()[-1])
 
 
 @contextmanager
