@@ -141,7 +141,7 @@ def write_secret(path: Path, value: str) -> None:
             file.write(value + "\n")
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # Linux: the JVM gets SIGTERM if the process that started it dies.
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -203,7 +203,7 @@ def start(data_dir: Path, cache: Path = CACHE) -> DynamoDBLocal:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent if sys.platform == "linux" else None,
         )
     engine_process = DynamoDBLocal(
         process,
