@@ -11,7 +11,7 @@ STAGE ?= prod
 # The in-process tests: no server, browser or bundle is started.
 IN_PROCESS := not stack and not browser and not fuzz and not load and not package
 
-.PHONY: run check test browser-deps lint format bench mutate package seed-event vendor screenshots clean
+.PHONY: run check test browser-deps java-deps lint format bench mutate package seed-event vendor screenshots clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,19 +19,24 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(INSTALLED)
+# DynamoDB Local (fetched once into .cache/), its data in HADIR_DATA_DIR (default .hadir/).
+run: $(INSTALLED) java-deps
 	$(BIN)/python -m devtools.run_local
 
 # The fast tier: lint, types and the in-process tests, in a few minutes.
 check: lint
 	$(BIN)/python -m pytest -q -m "$(IN_PROCESS)" tests/unit tests/store tests/api
 
-test: lint browser-deps
+test: lint browser-deps java-deps
 	$(BIN)/python -m pytest
 
 # Debian's chromium, chromium-driver and ffmpeg for the browser tests (as root; else they skip).
 browser-deps:
 	bash devtools/install_browser.sh
+
+# Debian's openjdk-17-jre-headless for DynamoDB Local (as root; else says what to install).
+java-deps:
+	bash devtools/install_java.sh
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -1,8 +1,16 @@
-"""`make run`: Hadir on http://127.0.0.1:$PORT with an embedded, in-memory DynamoDB.
+"""`make run`: Hadir on http://127.0.0.1:$PORT, its data kept on disk (API.md §5).
 
-Starts moto's DynamoDB server on a free loopback port, creates the table,
-loads the seeded events, then serves the app with `chalice local`. Ctrl-C
-stops both. Honours PORT, HADIR_ORGANISER_TOKEN and HADIR_CLOCK_START.
+Starts DynamoDB Local (devtools/dynamodb_local.py) with its database in
+HADIR_DATA_DIR (default `.hadir/` in the checkout), creates the table and the
+seeded events when they are missing, then serves the app with `chalice local`.
+The badge secret, and the organiser token when HADIR_ORGANISER_TOKEN is not
+given, are made once into the data directory (mode 0600) and reused, so a
+restart on the same directory keeps every registration, check-in, desk token
+and printed badge. Ctrl-C or SIGTERM stops everything.
+
+HADIR_ENGINE=moto runs moto's in-memory server instead (gone when this stops,
+with fresh secrets each start): the stack tests' engine for now.
+Honours PORT, HADIR_ORGANISER_TOKEN, HADIR_CLOCK_START and HADIR_DATA_DIR.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
 TABLE = "hadir-dev"  # as .chalice/config.json names it for the dev stage
 READY_TIMEOUT_SECONDS = 60
+ENGINES = ("dynamodb-local", "moto")
 
 
 def _fake_aws_environment() -> dict[str, str]:
@@ -46,20 +55,41 @@ def _wait_for_port(port: int, process: subprocess.Popen) -> bool:
     return False
 
 
-def _seed(endpoint: str, clock_start: datetime | None) -> list[str]:
-    import boto3
-
+def _seed(client, clock_start: datetime | None) -> list[str]:
+    """The table and the seeded events, each made only when missing (a restart keeps both)."""
     from chalicelib.seed import seed_events
     from chalicelib.store import Store, create_table
 
-    client = boto3.client("dynamodb", endpoint_url=endpoint)
-    create_table(client, TABLE)
+    if TABLE not in client.list_tables()["TableNames"]:
+        create_table(client, TABLE)
     store = Store(client, TABLE)
     now = clock_start or datetime.now(UTC)
     events = seed_events()
     for event in events:
-        store.events.put(event, now)
+        # Startup, before anything serves: no request can race this read.
+        if store.events.get(event.id) is None:
+            store.events.put(event, now)
     return [event.id for event in events]
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("HADIR_DATA_DIR") or ROOT / ".hadir").resolve()
+
+
+def kept_secret(directory: Path, name: str, make) -> str:
+    """The secret in `directory/name`, made (mode 0600) the first time."""
+    from devtools.dynamodb_local import write_secret
+
+    path = directory / name
+    if not path.exists():
+        write_secret(path, make())
+    return path.read_text().strip()
+
+
+def boto3_client(endpoint: str):
+    import boto3
+
+    return boto3.client("dynamodb", endpoint_url=endpoint)
 
 
 def main() -> int:
@@ -67,21 +97,55 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from chalicelib.config import parse_instant
     from chalicelib.core.auth import hash_token
-    from devtools.local_dynamodb import start_server
+    from devtools import dynamodb_local
 
+    engine = os.environ.get("HADIR_ENGINE", "dynamodb-local")
+    if engine not in ENGINES:
+        print(f"HADIR_ENGINE must be one of {', '.join(ENGINES)}", file=sys.stderr)
+        return 2
     port = int(os.environ.get("PORT", "8000"))
-    organiser_token = os.environ.get("HADIR_ORGANISER_TOKEN") or secrets.token_urlsafe(24)
     clock_start = parse_instant(os.environ, "HADIR_CLOCK_START")
+    directory = data_dir()
+    given_token = os.environ.get("HADIR_ORGANISER_TOKEN")
 
-    server, endpoint = start_server()
-    event_ids = _seed(endpoint, clock_start)
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+    def new_secret() -> str:
+        return secrets.token_urlsafe(32)
+
+    if engine == "moto":
+        from devtools.local_dynamodb import start_server
+
+        # The store is in memory and dies with this process; so may the secrets.
+        server, endpoint = start_server()
+        stop_engine = server.stop
+        client = boto3_client(endpoint)
+        badge_secret = new_secret()
+        organiser_token = given_token or new_token()
+        kept = "DynamoDB: moto, in memory, gone when this stops"
+    else:
+        try:
+            local = dynamodb_local.start(directory)
+        except dynamodb_local.EngineMissing as error:
+            print(error, file=sys.stderr)
+            return 1
+        endpoint, stop_engine, client = local.endpoint, local.stop, local.client()
+        os.environ.update(local.environment)  # this directory's access key, for the app too
+        badge_secret = kept_secret(directory, "badge-secret", new_secret)
+        organiser_token = given_token or kept_secret(directory, "organiser-token", new_token)
+        kept = f"DynamoDB Local, kept in {directory}"
+    try:
+        event_ids = _seed(client, clock_start)
+    except BaseException:
+        stop_engine()
+        raise
     env = {
         **os.environ,
         "HADIR_STAGE": STAGE,
         "HADIR_TABLE_NAME": TABLE,
         "HADIR_DYNAMODB_ENDPOINT": endpoint,
-        # The store is in memory and dies with this process; so may the secret.
-        "HADIR_BADGE_SECRET": secrets.token_urlsafe(32),
+        "HADIR_BADGE_SECRET": badge_secret,
         "HADIR_ORGANISER_TOKEN_SHA256": hash_token(organiser_token),
         "PYTHONUNBUFFERED": "1",
     }
@@ -104,6 +168,7 @@ def main() -> int:
         ],
         cwd=ROOT,
         env=env,
+        preexec_fn=dynamodb_local.die_with_parent if sys.platform == "linux" else None,
     )
 
     def stop(*_: object) -> None:
@@ -118,7 +183,7 @@ def main() -> int:
         event_id = event_ids[0]
         print(
             f"""
-Hadir is serving on {base}  (DynamoDB: in memory, gone when this stops)
+Hadir is serving on {base}  ({kept})
 Seeded events: {", ".join(event_ids)}
 Rehearsal clock: {clock_start.isoformat() if clock_start else "off (real time)"}
 Organiser token: {organiser_token}
@@ -149,7 +214,7 @@ Ctrl-C stops everything.""",
                 chalice.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 chalice.kill()
-        server.stop()
+        stop_engine()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`make run`'s own stack for tests: moto's DynamoDB server plus chalice local, over HTTP.
+"""`make run`'s own stack for tests: moto's DynamoDB server (HADIR_ENGINE=moto) plus chalice local.
 
 `start_stack()` starts devtools.run_local (the entry point `make run` uses) on a free
 loopback port, waits until it says it is serving, and stops it with Ctrl-C (SIGINT)
@@ -147,7 +147,14 @@ def start_stack(
 ) -> Iterator[Stack]:
     """`make run` on a free port: the rehearsal clock at `clock_start` (None: real time)."""
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "HADIR_ORGANISER_TOKEN": token, **(extra_env or {})}
+    env = {
+        **os.environ,
+        # moto's in-memory server for now (the stack tier moves to DynamoDB Local later).
+        "HADIR_ENGINE": "moto",
+        "PORT": str(port),
+        "HADIR_ORGANISER_TOKEN": token,
+        **(extra_env or {}),
+    }
     if clock_start is None:
         env.pop("HADIR_CLOCK_START", None)
     else:
