@@ -76,7 +76,7 @@ def test_make_run_creates_the_same_table(packaged, dynamodb):
     from devtools.run_local import TABLE, _seed
 
     _, _, template, _ = packaged
-    _seed(None, None)  # make run's own bootstrap, here against moto in-process
+    _seed(dynamodb, None)  # make run's own bootstrap, here against moto in-process
     described = dynamodb.describe_table(TableName=TABLE)["Table"]
     declared = template["Resources"]["HadirTable"]["Properties"]
     assert described["KeySchema"] == declared["KeySchema"]
