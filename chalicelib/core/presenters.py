@@ -95,6 +95,16 @@ def badge_holder_json(event: Event, attendee: Attendee, code: str) -> shapes.Bad
     }
 
 
+def attendee_name_json(attendee: Attendee) -> shapes.AttendeeName:
+    """Who a check-in answer is about, as a desk shows them."""
+    return {
+        "id": attendee.id,
+        "name": attendee.name,
+        "display_name": greeting(attendee),
+        "organisation": attendee.organisation,
+    }
+
+
 def checkin_json(
     event: Event,
     attendee: Attendee,
@@ -104,12 +114,7 @@ def checkin_json(
 ) -> shapes.CheckinResult:
     return {
         "result": result,
-        "attendee": {
-            "id": attendee.id,
-            "name": attendee.name,
-            "display_name": greeting(attendee),
-            "organisation": attendee.organisation,
-        },
+        "attendee": attendee_name_json(attendee),
         "day": {"number": day.number, "date": day.date.isoformat()},
         **checkin_times(event, checkin.at),
         "desk": checkin.desk,
@@ -141,12 +146,7 @@ def undone_json(
     """The check-in that was undone (its time and desk), and when it was undone."""
     return {
         "result": "undone",
-        "attendee": {
-            "id": attendee.id,
-            "name": attendee.name,
-            "display_name": greeting(attendee),
-            "organisation": attendee.organisation,
-        },
+        "attendee": attendee_name_json(attendee),
         "day": {"number": day.number, "date": day.date.isoformat()},
         **checkin_times(event, checkin.at),
         "desk": checkin.desk,
