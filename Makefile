@@ -11,7 +11,7 @@ STAGE ?= prod
 # The in-process tests: no server, browser or bundle is started.
 IN_PROCESS := not stack and not browser and not fuzz and not load and not package
 
-.PHONY: run check test browser-deps java-deps lint format bench mutate package seed-event vendor screenshots clean
+.PHONY: run export import check test browser-deps java-deps lint format bench mutate package seed-event vendor screenshots clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 # DynamoDB Local (fetched once into .cache/), its data in HADIR_DATA_DIR (default .hadir/).
 run: $(INSTALLED) java-deps
 	$(BIN)/python -m devtools.run_local
+
+# One event's items as JSON lines, and back into a store without it (README "Backup"):
+# make export FILE=out.jsonl [EVENT=...] [TABLE=<a deployed stage's table>]
+EVENT ?= socmed-conservation-2016
+BACKUP_TABLE = $(if $(TABLE),--table "$(TABLE)")
+export: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage: make export FILE=out.jsonl [EVENT=$(EVENT)] [TABLE=...]"; exit 2; }
+	$(BIN)/python -m devtools.backup export --file "$(FILE)" --event "$(EVENT)" $(BACKUP_TABLE)
+
+import: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage: make import FILE=out.jsonl [TABLE=...]"; exit 2; }
+	$(BIN)/python -m devtools.backup import --file "$(FILE)" $(BACKUP_TABLE)
 
 # The fast tier: lint, types and the in-process tests, in a few minutes.
 check: lint

@@ -51,6 +51,7 @@ LICENCE_URL = "https://aws.amazon.com/dynamodb/dynamodblocal/license/"
 REGION = "ap-southeast-3"
 READY_SECONDS = 60
 STOP_SECONDS = 10
+ENDPOINT_FILE = "dynamodb-endpoint"
 
 
 class EngineMissing(RuntimeError):
@@ -167,6 +168,7 @@ class DynamoDBLocal:
         )
 
     def stop(self) -> None:
+        _forget_endpoint(self.log.parent, self.endpoint)
         if self.process.poll() is not None:
             return
         self.process.terminate()
@@ -221,7 +223,23 @@ def start(data_dir: Path, cache: Path = CACHE) -> DynamoDBLocal:
     except BaseException:
         engine_process.stop()
         raise
+    # Where a running engine answers, for tools beside it (make export, make import).
+    (data_dir / ENDPOINT_FILE).write_text(engine_process.endpoint + "\n")
     return engine_process
+
+
+def running_endpoint(data_dir: Path) -> str | None:
+    """The endpoint a running engine on `data_dir` wrote, if any (it may be stale)."""
+    path = data_dir / ENDPOINT_FILE
+    if not path.is_file():
+        return None
+    return path.read_text().strip() or None
+
+
+def _forget_endpoint(data_dir: Path, endpoint: str) -> None:
+    if running_endpoint(data_dir) == endpoint:
+        with contextlib.suppress(OSError):
+            (data_dir / ENDPOINT_FILE).unlink()
 
 
 def _wait_until_answering(engine: DynamoDBLocal) -> None:
