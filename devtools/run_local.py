@@ -11,6 +11,9 @@ and printed badge. Ctrl-C or SIGTERM stops everything.
 HADIR_ENGINE=moto runs moto's in-memory server instead (gone when this stops,
 with fresh secrets each start): the stack tests' engine for now.
 Honours PORT, HADIR_ORGANISER_TOKEN, HADIR_CLOCK_START and HADIR_DATA_DIR.
+HADIR_HOST (default 127.0.0.1) is the address to serve on: 0.0.0.0 serves the
+venue's network, and off loopback (or with HADIR_TLS=1) it is HTTPS with a
+certificate kept in the data directory (devtools/tls.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from devtools import tls
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "dev"
@@ -42,14 +49,14 @@ def _fake_aws_environment() -> dict[str, str]:
     }
 
 
-def _wait_for_port(port: int, process: subprocess.Popen) -> bool:
+def _wait_for_port(port: int, process: subprocess.Popen, host: str = "127.0.0.1") -> bool:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             return False
         with socket.socket() as probe:
             probe.settimeout(0.5)
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
+            if probe.connect_ex((host, port)) == 0:
                 return True
         time.sleep(0.1)
     return False
@@ -104,6 +111,7 @@ def main() -> int:
         print(f"HADIR_ENGINE must be one of {', '.join(ENGINES)}", file=sys.stderr)
         return 2
     port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HADIR_HOST") or "127.0.0.1"
     clock_start = parse_instant(os.environ, "HADIR_CLOCK_START")
     directory = data_dir()
     given_token = os.environ.get("HADIR_ORGANISER_TOKEN")
@@ -150,6 +158,20 @@ def main() -> int:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("HADIR_ORGANISER_TOKEN", None)  # the app only ever sees the hash
+    from devtools import tls
+
+    https = not tls.is_loopback(host) or os.environ.get("HADIR_TLS") == "1"
+    wildcard = host in ("0.0.0.0", "")
+    lan = tls.lan_addresses()
+    addresses = lan if wildcard else [host] if not tls.is_loopback(host) else []
+    certificate: tls.Certificate | None = None
+    if https:
+        try:
+            certificate = tls.ensure_certificate(directory, [*dict.fromkeys([*addresses, *lan])])
+        except BaseException:
+            stop_engine()
+            raise
+        env["HADIR_TLS_CERT"], env["HADIR_TLS_KEY"] = str(certificate.cert), str(certificate.key)
     if clock_start is not None:
         env["HADIR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
     chalice = subprocess.Popen(
@@ -160,7 +182,7 @@ def main() -> int:
             "local",
             "--no-autoreload",
             "--host",
-            "127.0.0.1",
+            host,
             "--port",
             str(port),
             "--stage",
@@ -176,14 +198,17 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        if not _wait_for_port(port, chalice):
-            print(f"chalice local did not start on port {port}.", file=sys.stderr)
+        probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
+        if not _wait_for_port(port, chalice, probe_host):
+            print(f"chalice local did not start on {host} port {port}.", file=sys.stderr)
             return 1
-        base = f"http://127.0.0.1:{port}"
+        scheme = "https" if https else "http"
+        base = f"{scheme}://{probe_host}:{port}"
         event_id = event_ids[0]
         print(
             f"""
 Hadir is serving on {base}  ({kept})
+{_network_lines(scheme, port, addresses, event_id, certificate)}
 Seeded events: {", ".join(event_ids)}
 Rehearsal clock: {clock_start.isoformat() if clock_start else "off (real time)"}
 Organiser token: {organiser_token}
@@ -215,6 +240,23 @@ Ctrl-C stops everything.""",
             except subprocess.TimeoutExpired:
                 chalice.kill()
         stop_engine()
+
+
+def _network_lines(
+    scheme: str, port: int, addresses: list[str], event_id: str, certificate: tls.Certificate | None
+) -> str:
+    """What a desk phone needs: the LAN addresses, the dashboard link, the certificate to trust."""
+    if not addresses:
+        return "Network: loopback only (HADIR_HOST=0.0.0.0 serves the venue's network over HTTPS)"
+    lines = ["On the venue's network (phones, other laptops):"]
+    lines += [f"  {scheme}://{address}:{port}" for address in addresses]
+    lines.append(f"  dashboard     {scheme}://{addresses[0]}:{port}/dashboard/{event_id}")
+    if certificate is not None:
+        lines.append(
+            f"  certificate   phones trust {certificate.authority} once (docs/deploy.md)"
+            + ("; issued again for these addresses" if certificate.issued else "")
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -184,7 +184,9 @@ def start_stack(
             seen.append(line)
             if "Hadir is serving on" in line:
                 break
-        yield Stack(f"http://127.0.0.1:{port}", process, lines, token)
+        # http://, or https:// off loopback and on HADIR_TLS=1 (as the stack says).
+        scheme = line.split("Hadir is serving on", 1)[1].split("://", 1)[0].strip()
+        yield Stack(f"{scheme}://127.0.0.1:{port}", process, lines, token)
     finally:
         stop(process)
 
