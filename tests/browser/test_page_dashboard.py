@@ -14,6 +14,7 @@ import re
 import png
 import pytest
 import zxingcpp
+from selenium.webdriver.support.ui import Select
 
 from tests.support.browser import (
     LAPTOP,
@@ -268,6 +269,49 @@ def test_downloads_and_the_badge_sheet(stack, people):
         name, raw = saved_file(driver, 2)
         assert "a6" in name and raw.startswith(b"%PDF")
         wait_for(driver, visible_testid("open-badges"), "an open link for the badge sheet")
+
+
+def test_minting_a_kiosk_token_pairs_the_kiosk_page_only(stack, people):
+    with chromium(LAPTOP) as driver:
+        open_dashboard(driver, stack)
+        by_testid(driver, "desk-label").send_keys("Kios Uji")
+        Select(by_testid(driver, "desk-role")).select_by_value("kiosk")
+        by_testid(driver, "create-desk-token").click()
+        wait_for(
+            driver,
+            lambda d: d.execute_script(
+                "const c = document.querySelector('[data-testid=pairing-qr]');"
+                "return c && c.dataset.ready === 'true';"
+            ),
+            "the pairing QR is drawn",
+        )
+        data_url = driver.execute_script(
+            "return document.querySelector('[data-testid=pairing-qr]').toDataURL('image/png')"
+        )
+        [text] = decode_png(base64.b64decode(data_url.split(",", 1)[1]))
+        prefix = f"{stack.base}/kiosk/{WORKSHOP}#token="
+        assert text.startswith(prefix), "a kiosk token pairs the kiosk page"
+        token = text[len(prefix) :]
+        assert by_testid(driver, "pairing-kiosk-link").text == text
+        assert not driver.find_elements("css selector", "[data-testid=pairing-link]")
+        listed = wait_for(
+            driver,
+            lambda d: d.execute_script(
+                """
+                for (const row of document.querySelectorAll('[data-testid=desk-token-row]')) {
+                  if (row.querySelector('.token-label').textContent !== 'Kios Uji') continue;
+                  return row.querySelector('[data-testid=token-role]').textContent;
+                }
+                return null;
+                """
+            ),
+            "the kiosk token is listed",
+        )
+        assert listed == "Kios"
+    status, _ = stack.json("GET", f"{EVENT}/attendees?q=zz", token=token)
+    assert status == 403, "a kiosk token may not search"
+    status, _ = stack.json("POST", f"{EVENT}/checkins", {}, token=token)
+    assert status == 422, "a kiosk token of this event may check in"
 
 
 def test_pairing_a_desk_and_revoking_its_token(stack, people):

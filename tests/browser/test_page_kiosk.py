@@ -108,3 +108,27 @@ def test_a_refused_badge_sends_the_attendee_to_the_desk(stack, desk_token, tmp_p
         "GET", f"/events/{WORKSHOP}/attendees/{joko['attendee_id']}", token=ORGANISER
     )
     assert detail["checkins"] == []
+
+
+def test_a_kiosk_token_greets_by_the_display_name_never_a_title(stack, tmp_path):
+    kiosk_token = mint_desk_token(stack, "Kios Lobi", role="kiosk")
+    bambang = register(
+        stack,
+        "Prof. Dr. Ir. H. Bambang Sutrisno",
+        "bambang.kiosk@example.org",
+        "Universitas Contoh",
+    )
+    camera = badge_video([badge_png(stack, bambang["badge"]["code"])], tmp_path / "bambang.y4m")
+
+    with chromium(PHONE, camera=camera) as driver:
+        open_kiosk(driver, stack, kiosk_token)
+        by_testid(driver, "start-scan").click()
+        result = wait_for(driver, shown_result("ok"), "Bambang was not welcomed")
+        assert "Selamat datang, Bambang!" in result.text
+        assert_shows_nothing_but_the_first_name(driver, "Prof.", "Sutrisno", "Universitas Contoh")
+
+    status, detail = stack.json(
+        "GET", f"/events/{WORKSHOP}/attendees/{bambang['attendee_id']}", token=ORGANISER
+    )
+    assert status == 200
+    assert [(c["date"], c["desk"]) for c in detail["checkins"]] == [(DAY_ONE, "Kios Lobi")]

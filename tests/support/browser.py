@@ -210,9 +210,9 @@ def page_stack(organiser: str) -> Iterator[Stack]:
         yield running
 
 
-def mint_desk_token(stack: Stack, label: str) -> str:
+def mint_desk_token(stack: Stack, label: str, role: str = "desk") -> str:
     status, body = stack.json(
-        "POST", f"/events/{WORKSHOP}/desk-tokens", {"label": label}, token=stack.token
+        "POST", f"/events/{WORKSHOP}/desk-tokens", {"label": label, "role": role}, token=stack.token
     )
     assert status == 201, body
     return body["token"]

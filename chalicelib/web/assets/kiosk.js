@@ -6,7 +6,7 @@
 import { clear, el, translator, unlockAudio } from "./common.js";
 import { t as ct, reasonText } from "./checkin.js";
 import { startScanner } from "./scanner.js";
-import { scanningFrame } from "./staff.js";
+import { scanningFrame, TOKEN_CHECKS } from "./staff.js";
 
 const t = translator({
   id: {
@@ -113,6 +113,7 @@ const frame = scanningFrame({
   overlayMs: 4000,
   onSignOut: stopScanning,
   renderMain,
+  checksToken: TOKEN_CHECKS.checkin,
 });
 const checkin = frame.checkin;
 

@@ -17,12 +17,37 @@ import {
 import { createCheckin } from "./checkin.js";
 import { preloadDecoder } from "./scanner.js";
 
+// How a page checks its token. Each asks the API something only a token
+// allowed that work on this event may have answered, and answers like a
+// reply: ok, or 401/403.
+export const TOKEN_CHECKS = {
+  // The desk searches: a search nobody matches.
+  desk: (eventPath, token) => api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
+  // A kiosk may only check in: an empty check-in, refused for its missing code
+  // (422) once the token is known to be of this event, and logged nowhere.
+  checkin: async (eventPath, token) => {
+    const reply = await api("POST", `${eventPath}/checkins`, { token, body: {} });
+    return reply.status === 422 ? { ...reply, ok: true } : reply;
+  },
+};
+
 // t: the page's translator (brand, loading, retry, token_*, offline,
 // event_not_found, server_error). tokenKinds: the stored tokens to try, in
 // order. describe, syncLine, overlayMs: the page's check-in results (see
 // createCheckin). onSignOut(): stop the camera. renderMain(): the page itself,
-// which reads frame.token and frame.event.
-export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayMs, onSignOut, renderMain }) {
+// which reads frame.token and frame.event. checksToken: how the page learns
+// that its token may do its work on this event (TOKEN_CHECKS).
+export function scanningFrame({
+  app,
+  t,
+  tokenKinds,
+  describe,
+  syncLine,
+  overlayMs,
+  onSignOut,
+  renderMain,
+  checksToken = TOKEN_CHECKS.desk,
+}) {
   const eventPath = `/events/${encodeURIComponent(eventId)}`;
   let view = "loading"; // loading | token | message | main
   let lastError = null; // shown on the token form or the message view
@@ -109,7 +134,7 @@ export function scanningFrame({ app, t, tokenKinds, describe, syncLine, overlayM
     let loaded;
     try {
       [check, loaded] = await Promise.all([
-        api("GET", `${eventPath}/attendees?q=zz&limit=1`, { token }),
+        checksToken(eventPath, token),
         api("GET", eventPath),
       ]);
     } catch (error) {
