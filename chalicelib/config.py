@@ -24,6 +24,7 @@ REHEARSAL_AIDS = {
     "HADIR_CLOCK_START": "",
     "HADIR_CLOCK_ANCHOR": "",
     "HADIR_DYNAMODB_ENDPOINT": "",
+    "HADIR_DYNAMODB_ENGINE": "",
     "HADIR_BADGE_SECRET": " Name an SSM parameter in HADIR_BADGE_SECRET_PARAM instead.",
     "HADIR_ORGANISER_TOKEN_SHA256": (
         " Name an SSM parameter in HADIR_ORGANISER_TOKEN_SHA256_PARAM instead."
@@ -53,6 +54,9 @@ class Settings:
     organiser_token_hash: str
     clock_start: datetime | None
     clock_anchor: datetime | None
+    # Which engine answers at dynamodb_endpoint: "dynamodb-local" is settled after
+    # each transaction (store/client.py); None is AWS's DynamoDB or moto.
+    dynamodb_engine: str | None = None
 
 
 def _secret(env: Mapping[str, str], name: str, ssm: Callable[[], Any]) -> str:
@@ -130,6 +134,7 @@ def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
         clock_start=clock_start,
         # The real instant at which the rehearsal clock read HADIR_CLOCK_START.
         clock_anchor=parse_instant(env, "HADIR_CLOCK_ANCHOR"),
+        dynamodb_engine=env.get("HADIR_DYNAMODB_ENGINE") or None,
     )
 
 

@@ -10,13 +10,14 @@ from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock, ShiftedClock, SystemClock
 from chalicelib.services import Hadir
 from chalicelib.store import Store
+from chalicelib.store.client import DYNAMODB_LOCAL, settle_transactions
 
 
 def dynamodb_client(settings: Settings):
     import boto3
     from botocore.config import Config
 
-    return boto3.client(
+    client = boto3.client(
         "dynamodb",
         region_name=settings.region,
         endpoint_url=settings.dynamodb_endpoint,
@@ -32,6 +33,9 @@ def dynamodb_client(settings: Settings):
             read_timeout=_read_timeout(settings),
         ),
     )
+    if settings.dynamodb_engine == DYNAMODB_LOCAL:
+        settle_transactions(client, settings.table_name)
+    return client
 
 
 def _read_timeout(settings: Settings) -> float:

@@ -153,6 +153,7 @@ def main() -> int:
         "HADIR_STAGE": STAGE,
         "HADIR_TABLE_NAME": TABLE,
         "HADIR_DYNAMODB_ENDPOINT": endpoint,
+        "HADIR_DYNAMODB_ENGINE": engine,
         "HADIR_BADGE_SECRET": badge_secret,
         "HADIR_ORGANISER_TOKEN_SHA256": hash_token(organiser_token),
         "PYTHONUNBUFFERED": "1",

@@ -97,3 +97,26 @@ class GuardedClient:
             if is_transient(error):
                 raise Unavailable() from error
             raise
+
+
+# DynamoDB Local's engines: the only one Hadir knows to need settling.
+DYNAMODB_LOCAL = "dynamodb-local"
+_SETTLE_KEY = {"pk": {"S": "SETTLE"}, "sk": {"S": "SETTLE"}}
+
+
+def settle_transactions(client: Any, table_name: str) -> None:
+    """Make DynamoDB Local's answer to TransactWriteItems mean "on disk".
+
+    DynamoDB Local 1.25.1 answers a transaction a moment before its commit
+    reaches the SQLite file: a SIGKILL within that moment loses a write it had
+    answered (found by tests/stack/test_local_engine.py; single-item writes
+    are not affected). Any later request on the same database waits for the
+    commit, so one consistent read of a key that never exists, before the
+    answer goes back, closes that window. AWS's DynamoDB needs none of this.
+    """
+
+    def settle(http_response: Any, **_: Any) -> None:
+        if http_response.status_code == 200:
+            client.get_item(TableName=table_name, Key=_SETTLE_KEY, ConsistentRead=True)
+
+    client.meta.events.register("after-call.dynamodb.TransactWriteItems", settle)

@@ -66,3 +66,48 @@ def test_dynamodb_objects_are_not_kept_for_moto_s_dashboard(dynamodb):
         dynamodb.transact_write_items(TransactItems=[put(f"item-{index}")])
     tracked = sum(len(model.instances_tracked) for model in model_data["dynamodb"].values())
     assert tracked == 0
+
+
+def _asked(dynamodb) -> list[str]:
+    asked: list[str] = []
+    dynamodb.meta.events.register(
+        "before-call.dynamodb.*", lambda model, **_: asked.append(model.name)
+    )
+    return asked
+
+
+def test_on_dynamodb_local_each_answered_transaction_is_settled_by_a_read(dynamodb):
+    from chalicelib.store.client import settle_transactions
+
+    settle_transactions(dynamodb, TABLE)
+    asked = _asked(dynamodb)
+    dynamodb.transact_write_items(TransactItems=[put("one")])
+    assert asked == ["TransactWriteItems", "GetItem"]
+    assert get(dynamodb, "one") is not None
+    # A refused transaction landed nothing: there is nothing to settle.
+    asked.clear()
+    with pytest.raises(ClientError):
+        dynamodb.transact_write_items(TransactItems=[put("one")])
+    assert asked == ["TransactWriteItems"]
+
+
+@pytest.mark.parametrize(("engine", "settled"), [("dynamodb-local", True), (None, False)])
+def test_only_dynamodb_local_is_settled(dynamodb, engine, settled):
+    from chalicelib.config import Settings
+    from chalicelib.runtime import dynamodb_client
+
+    settings = Settings(
+        stage="local",
+        table_name=TABLE,
+        region=dynamodb.meta.region_name,
+        dynamodb_endpoint=None,  # moto's mock answers in process
+        badge_secret=b"x" * 32,
+        organiser_token_hash="0" * 64,
+        clock_start=None,
+        clock_anchor=None,
+        dynamodb_engine=engine,
+    )
+    client = dynamodb_client(settings)
+    asked = _asked(client)
+    client.transact_write_items(TransactItems=[put("two")])
+    assert asked == ["TransactWriteItems", *(["GetItem"] if settled else [])]
