@@ -279,12 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from devtools.dynamodb_local import EngineMissing
     from devtools.run_local import data_dir
 
     if args.table:
         import boto3
 
+        # The environment's credentials and region, as the AWS CLI takes them
+        # (AWS_PROFILE, AWS_ACCESS_KEY_ID..., AWS_REGION or AWS_DEFAULT_REGION).
         client, table, stop, where = boto3.client("dynamodb"), args.table, None, args.table
     else:
         directory = data_dir()
@@ -296,31 +300,39 @@ def main(argv: list[str] | None = None) -> int:
         client, table, stop = local.client, LOCAL_TABLE, local.stop
         where = f"{table} in {directory}"
     try:
-        if args.action == "export":
-            try:
-                items = export_items(client, table, args.event)
-            except LookupError as error:
-                print(error, file=sys.stderr)
-                return 1
-            with open(args.file, "w", encoding="utf-8") as out:
-                count = write_lines(items, out)
-            print(f"exported {count} items of {args.event} from {where} to {args.file}")
-        else:
-            with open(args.file, encoding="utf-8") as source:
-                items = read_lines(source)
-            if not args.table and LOCAL_TABLE not in client.list_tables()["TableNames"]:
-                from chalicelib.store import create_table
-
-                create_table(client, LOCAL_TABLE)
-            try:
-                count = import_items(client, table, items)
-            except (EventExists, ValueError) as error:
-                print(error, file=sys.stderr)
-                return 1
-            print(f"imported {count} items from {args.file} into {where}")
+        return _run(args, client, table, where)
+    except (BotoCoreError, ClientError) as error:
+        print(f"{args.action} on {where}: {error}", file=sys.stderr)
+        return 1
     finally:
         if stop is not None:
             stop()
+
+
+def _run(args: argparse.Namespace, client: Any, table: str, where: str) -> int:
+    """One export or import on `client`'s `table` (`where` names it to a person)."""
+    if args.action == "export":
+        try:
+            items = export_items(client, table, args.event)
+        except LookupError as error:
+            print(error, file=sys.stderr)
+            return 1
+        with open(args.file, "w", encoding="utf-8") as out:
+            count = write_lines(items, out)
+        print(f"exported {count} items of {args.event} from {where} to {args.file}")
+    else:
+        with open(args.file, encoding="utf-8") as source:
+            items = read_lines(source)
+        if not args.table and LOCAL_TABLE not in client.list_tables()["TableNames"]:
+            from chalicelib.store import create_table
+
+            create_table(client, LOCAL_TABLE)
+        try:
+            count = import_items(client, table, items)
+        except (EventExists, ValueError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"imported {count} items from {args.file} into {where}")
     return 0
 
 

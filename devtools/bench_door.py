@@ -8,8 +8,9 @@ Gateway's event, as Lambda hands it, and run against the same engine:
 - warm: in this process, repeated;
 - cold: a fresh interpreter per check-in, imports included.
 
-The engine is the one `make run` uses (its own process, over HTTP), and moto
-in process as well for the warm figure.
+The engines: DynamoDB Local, the one `make run` uses (its own JVM, over
+loopback HTTP), and moto in process (the in-process tests' engine) for the warm
+figure as well, in the same run, so the ratios can be set side by side.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -290,15 +291,16 @@ def _fresh_interpreter(script: str, env: dict[str, str], *args: str) -> float:
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """The engine `make run` uses, in a thread of this process, over HTTP."""
-    from devtools.local_dynamodb import start_server
+def dynamodb_local_server() -> Iterator[str]:
+    """The engine `make run` uses: DynamoDB Local on a scratch data directory, over HTTP."""
+    from devtools import dynamodb_local
 
-    server, endpoint = start_server()
-    try:
-        yield endpoint
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="hadir-bench-") as scratch:
+        engine = dynamodb_local.start(Path(scratch))
+        try:
+            yield engine.endpoint
+        finally:
+            engine.stop()
 
 
 @contextmanager
@@ -319,27 +321,37 @@ def measure(row: Callable[..., None]) -> None:
     section = "The door: a check-in against a minimal handler"
     people = 2 * WARM_RUNS + 2 + 2 * COLD_RUNS + 2
     try:
-        with moto_server() as endpoint:
-            door = prepare(endpoint, people)
-            app_time, minimal_time, names = warm(door)
-            row(section, "requests a check-in makes", f"{len(names)} ({', '.join(names)})", "2")
-            _ratio(
-                row,
-                section,
-                "warm, make run's engine (moto server, HTTP)",
-                app_time,
-                minimal_time,
-                WARM_TARGET,
-            )
-            app_cold, minimal_cold = cold(door, endpoint, 2 * WARM_RUNS + 1)
-            _ratio(
-                row,
-                section,
-                "cold, make run's engine (fresh interpreter)",
-                app_cold,
-                minimal_cold,
-                COLD_TARGET,
-            )
+        with ExitStack() as engine:
+            try:
+                endpoint = engine.enter_context(dynamodb_local_server())
+            except Exception as error:  # no Java, or no engine: said, and the rest measured
+                row(section, "make run's engine (DynamoDB Local)", f"not measured: {error}")
+            else:
+                door = prepare(endpoint, people)
+                app_time, minimal_time, names = warm(door)
+                row(
+                    section,
+                    "requests a check-in makes",
+                    f"{len(names)} ({', '.join(names)})",
+                    "2",
+                )
+                _ratio(
+                    row,
+                    section,
+                    "warm, make run's engine (DynamoDB Local, HTTP)",
+                    app_time,
+                    minimal_time,
+                    WARM_TARGET,
+                )
+                app_cold, minimal_cold = cold(door, endpoint, 2 * WARM_RUNS + 1)
+                _ratio(
+                    row,
+                    section,
+                    "cold, make run's engine (fresh interpreter, DynamoDB Local)",
+                    app_cold,
+                    minimal_cold,
+                    COLD_TARGET,
+                )
         app.use_hadir(None)
         with moto_in_process():
             door = prepare(None, 2 * WARM_RUNS + 2)

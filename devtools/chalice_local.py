@@ -5,8 +5,10 @@ connections; a burst of more (a few desks and the dashboard at once) gets
 connections reset. With HADIR_TLS_CERT and HADIR_TLS_KEY set (run_local sets
 them off loopback, or on HADIR_TLS=1), every connection is HTTPS: each accepted
 socket is wrapped, and its handshake made, in the thread that serves it, so a
-slow or plain-HTTP client holds up no one else. Everything else is the
-`chalice` command as installed.
+slow or plain-HTTP client holds up no one else. With HADIR_LISTENING_FD set
+(run_local sets it), it writes `listening` to that descriptor once its socket
+listens: the one who started it then knows the port is its own, not another
+server's. Everything else is the `chalice` command as installed.
 """
 
 from __future__ import annotations
@@ -44,6 +46,18 @@ def serve_https(certificate: str, key: str) -> None:
     local.LocalDevServer.serve_forever = lambda self: self.server.serve_forever()  # type: ignore[method-assign]
 
 
+def report_listening(descriptor: int) -> None:
+    """Write `listening` to `descriptor` once the server's socket listens (then close it)."""
+    activate = socketserver.TCPServer.server_activate
+
+    def server_activate(self):
+        activate(self)
+        os.write(descriptor, b"listening\n")
+        os.close(descriptor)
+
+    socketserver.TCPServer.server_activate = server_activate  # type: ignore[method-assign]
+
+
 if __name__ == "__main__":
     socketserver.TCPServer.request_queue_size = 128
     # Its handler knows only the common methods and answers others (TRACE,
@@ -56,5 +70,8 @@ if __name__ == "__main__":
     certificate, key = os.environ.get("HADIR_TLS_CERT"), os.environ.get("HADIR_TLS_KEY")
     if certificate and key:
         serve_https(certificate, key)
+    listening = os.environ.pop("HADIR_LISTENING_FD", None)
+    if listening:
+        report_listening(int(listening))
     sys.argv[0] = "chalice"
     sys.exit(main())

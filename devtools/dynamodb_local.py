@@ -52,6 +52,7 @@ REGION = "ap-southeast-3"
 READY_SECONDS = 60
 STOP_SECONDS = 10
 ENDPOINT_FILE = "dynamodb-endpoint"
+PORT_ATTEMPTS = 5
 
 
 class EngineMissing(RuntimeError):
@@ -180,52 +181,63 @@ class DynamoDBLocal:
 
 
 def start(data_dir: Path, cache: Path = CACHE) -> DynamoDBLocal:
-    """DynamoDB Local with its database in `data_dir`, answering on a free port."""
+    """DynamoDB Local with its database in `data_dir`, answering on a free port.
+
+    A free port can be taken by another start between the probe and the JVM's
+    bind (two stacks started at once). The engine does not exit when its bind
+    fails, so its log is watched for that, and it is started again on another
+    port; and it is ready only when this JVM itself listens on the port, never
+    when another engine there answers.
+    """
     command = java()
     engine = fetch(cache)
     database = data_dir / "dynamodb"
     database.mkdir(parents=True, exist_ok=True)
     key = access_key(data_dir)
-    port = free_port()
     log_path = data_dir / "dynamodb.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                command,
-                f"-Djava.library.path={engine / 'DynamoDBLocal_lib'}",
-                "-jar",
-                str(engine / "DynamoDBLocal.jar"),
-                "-dbPath",
-                str(database),
-                "-disableTelemetry",
-                "-port",
-                str(port),
-            ],
-            cwd=engine,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+    for _ in range(PORT_ATTEMPTS):
+        port = free_port()
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [
+                    command,
+                    f"-Djava.library.path={engine / 'DynamoDBLocal_lib'}",
+                    "-jar",
+                    str(engine / "DynamoDBLocal.jar"),
+                    "-dbPath",
+                    str(database),
+                    "-disableTelemetry",
+                    "-port",
+                    str(port),
+                ],
+                cwd=engine,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            )
+        engine_process = DynamoDBLocal(
+            process,
+            log_path,
+            f"http://127.0.0.1:{port}",
+            {
+                "AWS_ACCESS_KEY_ID": key,
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+            },
         )
-    engine_process = DynamoDBLocal(
-        process,
-        log_path,
-        f"http://127.0.0.1:{port}",
-        {
-            "AWS_ACCESS_KEY_ID": key,
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
-        },
-    )
-    try:
-        _wait_until_answering(engine_process)
-    except BaseException:
-        engine_process.stop()
-        raise
-    # Where a running engine answers, for tools beside it (make export, make import).
-    (data_dir / ENDPOINT_FILE).write_text(engine_process.endpoint + "\n")
-    return engine_process
+        try:
+            answering = _wait_until_answering(engine_process, port)
+        except BaseException:
+            engine_process.stop()
+            raise
+        if answering:
+            # Where a running engine answers, for tools beside it (make export, make import).
+            (data_dir / ENDPOINT_FILE).write_text(engine_process.endpoint + "\n")
+            return engine_process
+        engine_process.stop()  # its port was taken: another one
+    raise EngineMissing(f"DynamoDB Local found no free port in {PORT_ATTEMPTS} tries")
 
 
 def running_endpoint(data_dir: Path) -> str | None:
@@ -242,18 +254,52 @@ def _forget_endpoint(data_dir: Path, endpoint: str) -> None:
             (data_dir / ENDPOINT_FILE).unlink()
 
 
-def _wait_until_answering(engine: DynamoDBLocal) -> None:
+def _wait_until_answering(engine: DynamoDBLocal, port: int) -> bool:
+    """True once this engine answers on `port`; False if another process holds the port."""
     from botocore.config import Config
 
     quick = engine.client(Config(connect_timeout=1, read_timeout=5, retries={"max_attempts": 1}))
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
+        said = engine.log.read_text(errors="replace")
+        if "BindException" in said or "Failed to bind" in said:
+            return False
         if engine.process.poll() is not None:
-            said = engine.log.read_text(errors="replace")
             raise EngineMissing(f"DynamoDB Local exited on start:\n{said}")
-        try:
-            quick.list_tables(Limit=1)
-            return
-        except Exception:
-            time.sleep(0.1)
+        if _listens(engine.process.pid, port):
+            try:
+                quick.list_tables(Limit=1)
+                return True
+            except Exception:
+                pass
+        time.sleep(0.1)
     raise EngineMissing(f"DynamoDB Local did not answer within {READY_SECONDS} s")
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether process `pid` itself holds a listening socket on `port` (Linux's /proc).
+
+    Elsewhere it cannot be told, and is taken as yes.
+    """
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not all(table.is_file() for table in tables):
+        return True
+    wanted = f":{port:04X}"
+    inodes = set()
+    for table in tables:
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(wanted) and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return False
+    descriptors = Path(f"/proc/{pid}/fd")
+    try:
+        names = list(descriptors.iterdir())
+    except OSError:
+        return False
+    for name in names:
+        with contextlib.suppress(OSError):
+            if os.readlink(name) in inodes:
+                return True
+    return False

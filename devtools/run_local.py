@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -49,16 +48,27 @@ def _fake_aws_environment() -> dict[str, str]:
     }
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, host: str = "127.0.0.1") -> bool:
+def _wait_until_listening(reader: int, process: subprocess.Popen) -> bool:
+    """Whether chalice local says its own socket listens (devtools/chalice_local.py).
+
+    Not a probe of the port: another server on it would answer that probe. An
+    end of file without a word is chalice exiting, its port taken or otherwise.
+    """
+    import select
+
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    said = b""
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex((host, port)) == 0:
+        ready, _, _ = select.select([reader], [], [], 0.5)
+        if ready:
+            chunk = os.read(reader, 64)
+            said += chunk
+            if b"listening" in said:
                 return True
-        time.sleep(0.1)
+            if not chunk:
+                return False
+        elif process.poll() is not None:
+            return False
     return False
 
 
@@ -175,6 +185,8 @@ def main() -> int:
         env["HADIR_TLS_CERT"], env["HADIR_TLS_KEY"] = str(certificate.cert), str(certificate.key)
     if clock_start is not None:
         env["HADIR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
+    reader, writer = os.pipe()
+    env["HADIR_LISTENING_FD"] = str(writer)
     chalice = subprocess.Popen(
         [
             sys.executable,
@@ -191,8 +203,10 @@ def main() -> int:
         ],
         cwd=ROOT,
         env=env,
+        pass_fds=(writer,),
         preexec_fn=dynamodb_local.die_with_parent if sys.platform == "linux" else None,
     )
+    os.close(writer)  # chalice holds it now: its exit is this end's end of file
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt
@@ -200,8 +214,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         probe_host = "127.0.0.1" if host in ("0.0.0.0", "") else host
-        if not _wait_for_port(port, chalice, probe_host):
-            print(f"chalice local did not start on {host} port {port}.", file=sys.stderr)
+        if not _wait_until_listening(reader, chalice):
+            print(
+                f"chalice local did not start on {host} port {port}"
+                " (is the port taken? PORT=... chooses another).",
+                file=sys.stderr,
+            )
             return 1
         scheme = "https" if https else "http"
         base = f"{scheme}://{probe_host}:{port}"

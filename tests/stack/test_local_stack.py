@@ -1,4 +1,4 @@
-"""`make run`'s own stack, over real HTTP: moto's server plus chalice local.
+"""`make run`'s own stack, over real HTTP: DynamoDB Local plus chalice local.
 
 Started once for this module through the same entry point `make run` uses, so
 a broken local run fails here rather than in front of an organiser.
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.localstack import ROOT, WORKSHOP, start_stack
+from tests.support.localstack import ROOT, WORKSHOP, stack_engine, start_stack
 
 TOKEN = "stack-test-organiser-token"
 
@@ -30,6 +30,8 @@ def stack():
 
 
 def test_the_local_stack_serves_the_seeded_workshop(stack):
+    if stack_engine() == "dynamodb-local":
+        assert "(DynamoDB Local, kept in " in stack.printed
     status, body = stack.json("GET", "/health")
     assert (status, body["status"]) == (200, "ok")
     # The rehearsal clock, which the desk page dates its queued scans by.
@@ -59,7 +61,7 @@ def test_register_scan_and_count_over_http(stack):
     )
     assert status == 201
 
-    # Two dozen desks at once, through chalice local's threads and moto's server.
+    # Two dozen desks at once, through chalice local's threads and the engine.
     def scan(index):
         return stack.json(
             "POST",

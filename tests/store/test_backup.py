@@ -101,3 +101,27 @@ def test_import_refuses_a_store_that_holds_the_event(dynamodb, recorded):
     with pytest.raises(EventExists, match=WORKSHOP_ID):
         import_items(dynamodb, TABLE, items)
     assert by_key(everything(dynamodb, TABLE)) == before
+
+
+def test_the_deployed_table_options_use_the_environments_aws(dynamodb, recorded, tmp_path, capsys):
+    """`make export TABLE=...` / `make import TABLE=...`: boto3's own client, no local engine.
+
+    moto stands in for AWS here (its mock answers the environment's credentials);
+    no test reaches a real deployed table.
+    """
+    from devtools.backup import main
+
+    file = tmp_path / "prod.jsonl"
+    assert main(["export", "--file", str(file), "--table", TABLE]) == 0
+    original = by_key(item for item in everything(dynamodb, TABLE) if of_event(item, WORKSHOP_ID))
+    assert len(file.read_text().splitlines()) == len(original)
+    assert f"from {TABLE} to {file}" in capsys.readouterr().out
+
+    create_table(dynamodb, RESTORED)  # a deployed stage's table exists: import never makes one
+    assert main(["import", "--file", str(file), "--table", RESTORED]) == 0
+    assert by_key(everything(dynamodb, RESTORED)) == original
+    assert main(["import", "--file", str(file), "--table", RESTORED]) == 1
+    assert "already holds event" in capsys.readouterr().err
+    # A table that is not there (a wrong stage's name): one line, not a traceback.
+    assert main(["import", "--file", str(file), "--table", "hadir-nowhere"]) == 1
+    assert capsys.readouterr().err.startswith("import on hadir-nowhere: An error occurred")

@@ -1,14 +1,24 @@
-"""`make run`'s own stack for tests: moto's DynamoDB server (HADIR_ENGINE=moto) plus chalice local.
+"""`make run`'s own stack for tests: DynamoDB Local on a fresh data directory, plus chalice local.
 
 `start_stack()` starts devtools.run_local (the entry point `make run` uses) on a free
-loopback port, waits until it says it is serving, and stops it with Ctrl-C (SIGINT)
-on the way out. Each test module that needs a stack starts its own, from a
-module-scoped fixture:
+loopback port and a temporary HADIR_DATA_DIR, waits until it says it is serving,
+and stops it with Ctrl-C (SIGINT) on the way out. Each test module that needs a
+stack starts its own, from a module-scoped fixture:
 
     @pytest.fixture(scope="module")
     def stack():
         with start_stack(clock_start="2016-11-29T09:00:00+07:00", token=TOKEN) as running:
             yield running
+
+The engine is `make run`'s default, DynamoDB Local, so the stack tier meets what
+AWS's engine refuses and moto forgives. HADIR_ENGINE=moto runs the tier on moto's
+in-memory server instead. DynamoDB Local needs Java 17: without it the stack
+tests skip, except where HADIR_REQUIRE_JAVA=1 (CI, which installs it): there
+they fail.
+
+`launch_run_local()` is the start itself, shared with any test that drives
+`make run` on its own data directory (restarts): a free port, and another one
+when a parallel start took it first.
 """
 
 from __future__ import annotations
@@ -18,14 +28,17 @@ import http.client
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,6 +46,27 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP = "socmed-conservation-2016"
 READY_SECONDS = 120
+PORT_ATTEMPTS = 5
+DEFAULT_ENGINE = "dynamodb-local"  # make run's own (devtools/run_local.py)
+
+
+def stack_engine() -> str:
+    """The engine the stack tier runs on: make run's default, or HADIR_ENGINE's choice."""
+    return os.environ.get("HADIR_ENGINE") or DEFAULT_ENGINE
+
+
+def require_java() -> None:
+    """Skip without Java, or fail where HADIR_REQUIRE_JAVA=1 (CI installs it)."""
+    if shutil.which("java") is not None:
+        return
+    message = (
+        "the stack tier runs on DynamoDB Local, which needs Java 17"
+        " (make java-deps, or apt-get install openjdk-17-jre-headless);"
+        " HADIR_ENGINE=moto runs it on moto instead"
+    )
+    if os.environ.get("HADIR_REQUIRE_JAVA") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def free_port() -> int:
@@ -60,11 +94,13 @@ class Stack:
         process: subprocess.Popen,
         lines: queue.Queue,
         token: str | None = None,
+        printed: str = "",
     ):
         self.base = base
         self.process = process
         self.lines = lines
         self.token = token  # the organiser token the stack was started with
+        self.printed = printed  # what it printed up to "Hadir is serving on"
 
     @property
     def port(self) -> int:
@@ -139,56 +175,103 @@ class Connection:
         return status, json.loads(raw) if raw else None
 
 
+@dataclass
+class Launched:
+    """A `make run` that said it is serving."""
+
+    process: subprocess.Popen
+    lines: queue.Queue  # what it prints from now on (None at its end)
+    port: int
+    scheme: str  # http, or https off loopback and on HADIR_TLS=1 (as it says)
+    printed: str  # what it printed up to "Hadir is serving on"
+
+
+def launch_run_local(env: dict[str, str], new_session: bool = False) -> Launched:
+    """devtools.run_local with `env` on a free PORT, once it says it is serving.
+
+    A port found free can be taken by a parallel start before chalice listens on
+    it: run_local then exits saying so, and it is started again on another port
+    (DynamoDB Local's own port is retried inside devtools/dynamodb_local.py).
+    `new_session`: its own process group, for a test that kills the whole group.
+    The caller stops the process (`stop`, or a kill of its group).
+    """
+    seen: list[str] = []
+    for _ in range(PORT_ATTEMPTS):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devtools.run_local"],
+            cwd=ROOT,
+            env={**env, "PORT": str(port)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=new_session,
+        )
+        lines: queue.Queue = queue.Queue()
+
+        def pump(process=process, lines=lines):
+            for line in process.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        seen = []
+        try:
+            while True:
+                line = lines.get(timeout=READY_SECONDS)
+                if line is None:
+                    break
+                seen.append(line)
+                if "Hadir is serving on" in line:
+                    scheme = line.split("Hadir is serving on", 1)[1].split("://", 1)[0].strip()
+                    return Launched(process, lines, port, scheme, "".join(seen))
+            process.wait(timeout=30)
+        except BaseException:
+            stop(process)
+            raise
+        if "Address already in use" not in "".join(seen):
+            break
+    pytest.fail("make run's stack exited early:\n" + "".join(seen))
+
+
 @contextlib.contextmanager
 def start_stack(
     clock_start: str | None = "2016-11-29T09:00:00+07:00",
     token: str = "stack-test-organiser-token",
     extra_env: dict[str, str] | None = None,
+    engine: str | None = None,
 ) -> Iterator[Stack]:
-    """`make run` on a free port: the rehearsal clock at `clock_start` (None: real time)."""
-    port = free_port()
-    env = {
-        **os.environ,
-        # moto's in-memory server for now (the stack tier moves to DynamoDB Local later).
-        "HADIR_ENGINE": "moto",
-        "PORT": str(port),
-        "HADIR_ORGANISER_TOKEN": token,
-        **(extra_env or {}),
-    }
-    if clock_start is None:
-        env.pop("HADIR_CLOCK_START", None)
-    else:
-        env["HADIR_CLOCK_START"] = clock_start
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.run_local"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue = queue.Queue()
+    """`make run` on a free port: the rehearsal clock at `clock_start` (None: real time).
 
-    def pump():
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    seen = []
-    try:
-        while True:
-            line = lines.get(timeout=READY_SECONDS)
-            if line is None:
-                pytest.fail("make run's stack exited early:\n" + "".join(seen))
-            seen.append(line)
-            if "Hadir is serving on" in line:
-                break
-        # http://, or https:// off loopback and on HADIR_TLS=1 (as the stack says).
-        scheme = line.split("Hadir is serving on", 1)[1].split("://", 1)[0].strip()
-        yield Stack(f"{scheme}://127.0.0.1:{port}", process, lines, token)
-    finally:
-        stop(process)
+    Its data directory is a new temporary one unless `extra_env` names one;
+    `engine` is `stack_engine()` unless given.
+    """
+    engine = engine or stack_engine()
+    if engine == "dynamodb-local":
+        require_java()
+    with tempfile.TemporaryDirectory(prefix="hadir-stack-") as scratch:
+        env = {
+            **os.environ,
+            "HADIR_ENGINE": engine,
+            "HADIR_DATA_DIR": scratch,
+            "HADIR_ORGANISER_TOKEN": token,
+            **(extra_env or {}),
+        }
+        if clock_start is None:
+            env.pop("HADIR_CLOCK_START", None)
+        else:
+            env["HADIR_CLOCK_START"] = clock_start
+        launched = launch_run_local(env)
+        try:
+            yield Stack(
+                f"{launched.scheme}://127.0.0.1:{launched.port}",
+                launched.process,
+                launched.lines,
+                token,
+                launched.printed,
+            )
+        finally:
+            stop(launched.process)
 
 
 def stop(process: subprocess.Popen) -> None:
