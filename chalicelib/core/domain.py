@@ -51,6 +51,10 @@ class Checkin:
     # counted by source, so an undo takes nothing off `by_source`.
     source: str | None = None
     late: bool = False  # counted in the day's `late`
+    # The report's desk bucket it was counted in: its desk, or "(other)" once
+    # the day had its 50 desk labels (records.desk_bucket). None: recorded
+    # before the bound, counted under its desk.
+    counted_desk: str | None = None
 
     @property
     def made_by(self) -> str:
@@ -251,6 +255,8 @@ class Breakdown:
     walk_in: bool
     source: str | None  # None: not counted by source (recorded before sources were kept)
     late: bool
+    # Its desk bucket is a new label of the day: counted in the day's labels.
+    new_desk: bool = False
 
 
 def arrival_slots(day: EventDay) -> list[str]:
@@ -274,7 +280,7 @@ def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin)
     return Breakdown(
         gender=attendee.gender or NOT_GIVEN,
         organisation_type=attendee.organisation_type or NOT_GIVEN,
-        desk=checkin.desk or NOT_GIVEN,
+        desk=checkin.counted_desk or checkin.desk or NOT_GIVEN,
         slot=checkin.slot or arrival_slot(event, day, checkin.at),
         walk_in=attendee.source == "walk_in",
         source=checkin.source,

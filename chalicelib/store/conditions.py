@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.core.domain import ACTIVE
+from chalicelib.core.records import DESK_LABELS_A_DAY
 
 
 def merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +57,17 @@ def event_revision_is(revision: int) -> Condition:
 capacity_left = Condition(
     "(attribute_not_exists(#capacity) OR registered < #capacity)", {"#capacity": "capacity"}
 )
+
+
+def desk_label_room(day: date, label: str) -> Condition:
+    """A new desk label of the day: not counted yet, and the day has room for it."""
+    return Condition(
+        "attribute_not_exists(#desk) AND (attribute_not_exists(#labels) OR #labels < :labels)",
+        {"#desk": f"desk@{day.isoformat()}@{label}", "#labels": f"desk_labels@{day.isoformat()}"},
+        {":labels": DESK_LABELS_A_DAY},
+    )
+
+
 registration_open = Condition("#open = :true", {"#open": "registration_open"}, {":true": True})
 
 # --- an attendee ---------------------------------------------------------------
