@@ -25,6 +25,13 @@ from chalicelib.core.models import CHECKIN_SOURCES, Event, EventDay
 ACTIVE = "active"
 CANCELLED = "cancelled"
 
+# Each reissue and each badge sheet a badge was printed on is kept in the
+# attendee's item: bounded, so that no number of requests outgrows DynamoDB's
+# 400 KB item (README, "What an item can hold"). Prints past the bound are not
+# recorded (the badge counts as printed from the first).
+MAX_REISSUES = 100
+MAX_PRINTS = 100
+
 # A scan may have been queued on a device whose clock runs a little fast; more
 # than this ahead of the server is not a scan that happened.
 MAX_SCAN_CLOCK_SKEW = timedelta(minutes=2)
@@ -342,7 +349,7 @@ def check_has_badge(event: Event, attendee: Attendee | None) -> Attendee:
 
 def check_reissuable(event: Event, attendee: Attendee | None) -> Attendee:
     holder = check_has_badge(event, attendee)
-    if holder.badge_serial >= MAX_SERIAL:
+    if holder.badge_serial >= MAX_SERIAL or len(holder.reissues) >= MAX_REISSUES:
         raise Refusal(Code.TOO_MANY_REISSUES, "This badge cannot be reissued again.")
     return holder
 

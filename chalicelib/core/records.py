@@ -38,7 +38,11 @@ def bucket(kind: str, day: date, name: str) -> str:
 # counts at most this many, and any further ones under OTHER_DESK (API.md
 # section 8), so that no number of labels outgrows DynamoDB's 400 KB item.
 DESK_LABELS_A_DAY = 50
+# And over the whole event (up to 60 days), so that every day's labels together
+# stay small too: README, "What an item can hold".
+DESK_LABELS_AN_EVENT = 100
 OTHER_DESK = "(other)"
+DESK_LABELS = "desk_labels"  # the event's count of (day, label) buckets
 
 
 def desk_labels_on(day: date) -> str:
@@ -54,7 +58,10 @@ def desk_bucket(counters: dict[str, int], day: date, label: str) -> tuple[str, b
     """
     if label == OTHER_DESK or bucket("desk", day, label) in counters:
         return label, False
-    if counters.get(desk_labels_on(day), 0) >= DESK_LABELS_A_DAY:
+    if (
+        counters.get(desk_labels_on(day), 0) >= DESK_LABELS_A_DAY
+        or counters.get(DESK_LABELS, 0) >= DESK_LABELS_AN_EVENT
+    ):
         return OTHER_DESK, False
     return label, True
 
@@ -77,6 +84,7 @@ def checkin_counts(
         counts[bucket(SOURCE, day, counted.source)] = sign
     if counted.new_desk and sign > 0:
         counts[desk_labels_on(day)] = 1
+        counts[DESK_LABELS] = 1
     if counted.walk_in:
         counts[walk_ins_on(day)] = sign
     if counted.late:

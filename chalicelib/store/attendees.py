@@ -21,6 +21,8 @@ from botocore.exceptions import ClientError
 from chalicelib.core.badges import MAX_SERIAL
 from chalicelib.core.domain import (
     CANCELLED,
+    MAX_PRINTS,
+    MAX_REISSUES,
     Attendee,
     BadgeIssue,
     Breakdown,
@@ -61,6 +63,7 @@ from chalicelib.store.conditions import (
     checkin_on,
     desk_label_room,
     email_held_by,
+    fewer_than,
     item_exists,
     no_checkin_on,
     registration_open,
@@ -313,6 +316,7 @@ class AttendeeRepository:
             & attendee_is_active
             & badge_serial_is(attendee.badge_serial)
             & badge_serial_below(MAX_SERIAL)
+            & fewer_than("reissues", MAX_REISSUES)
         )
         try:
             response = self._client.update_item(
@@ -369,21 +373,25 @@ class AttendeeRepository:
         keeps failing.
         """
         for start in range(0, len(attendee_ids), 100):
-            tx = self._table.transaction()
-            for attendee_id in attendee_ids[start : start + 100]:
-                tx.update(
-                    attendee_id,
-                    attendee_key(attendee_id),
-                    "SET prints = list_append(if_not_exists(prints, :none), :print)",
-                    item_exists,
-                    plain_values={":none": [], ":print": [at.isoformat()]},
-                )
+            batch = attendee_ids[start : start + 100]
             for _ in range(5):
+                if not batch:
+                    break
+                tx = self._table.transaction()
+                for attendee_id in batch:
+                    tx.update(
+                        attendee_id,
+                        attendee_key(attendee_id),
+                        "SET prints = list_append(if_not_exists(prints, :none), :print)",
+                        item_exists & fewer_than("prints", MAX_PRINTS),
+                        plain_values={":none": [], ":print": [at.isoformat()]},
+                    )
                 try:
                     tx.commit()
                     break
-                except Cancelled:
-                    continue
+                except Cancelled as cancelled:
+                    # A badge already printed MAX_PRINTS times is not recorded again.
+                    batch = [one for one in batch if not cancelled.failed(one)]
             else:
                 raise Conflict()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.core.records import DESK_LABELS_A_DAY, OTHER_DESK
+from chalicelib.core.records import DESK_LABELS_A_DAY, DESK_LABELS_AN_EVENT, OTHER_DESK
 from tests.api.test_hostile_input import enforce_dynamodb_key_limits
 from tests.support.api import assert_error, assert_validation, badge_code, checkin, put_event
 from tests.support.aws import moto_table
@@ -249,3 +249,90 @@ def test_undoing_a_check_in_counted_as_other_takes_it_off_other(api, organiser, 
     )
     assert reply.status == 200, reply
     assert OTHER_DESK not in report_day(api, organiser)["by_desk"]
+
+
+def test_a_check_in_decided_on_a_stale_count_cannot_add_a_51st_label(
+    api, organiser, desk_token, store, monkeypatch
+):
+    """No read-then-write race: the label is counted under a condition on the
+    day's label count, so a check-in decided when there was room finds none
+    and is decided again (under "(other)")."""
+    for index in range(DESK_LABELS_A_DAY - 1):
+        attendee = api.post(REGISTER, registration_body(email=f"r{index}@example.org")).json
+        assert checkin(api, desk_token, code=badge_code(attendee), desk=f"R{index}").status == 201
+    stale = store.events.get(WORKSHOP_ID)  # room for one more label
+    racer = api.post(REGISTER, registration_body(email="racer@example.org")).json
+    assert checkin(api, desk_token, code=badge_code(racer), desk="R-racer").status == 201
+    late = api.post(REGISTER, registration_body(email="late@example.org")).json
+    real_load = store.load_for_checkin
+    served = []
+
+    def load_once_stale(*args, **kwargs):
+        record, *rest = real_load(*args, **kwargs)
+        if not served:
+            served.append(record)
+            return (stale, *rest)
+        return (record, *rest)
+
+    monkeypatch.setattr(store, "load_for_checkin", load_once_stale)
+    assert checkin(api, desk_token, code=badge_code(late), desk="R-late").status == 201
+    assert served  # the stale record was used for the first decision
+    monkeypatch.undo()
+    by_desk = report_day(api, organiser)["by_desk"]
+    assert len([name for name in by_desk if name != OTHER_DESK]) == DESK_LABELS_A_DAY
+    assert by_desk[OTHER_DESK] == 1
+
+
+def test_labels_are_bounded_over_the_event_too(api, organiser, desk_token, dynamodb):
+    """100 (day, label) buckets an event; then "(other)" on every day."""
+    key = {"pk": {"S": f"EVENT#{WORKSHOP_ID}"}, "sk": {"S": "EVENT"}}
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key=key,
+        UpdateExpression="SET desk_labels = :full",
+        ExpressionAttributeValues={":full": {"N": str(DESK_LABELS_AN_EVENT)}},
+    )
+    attendee = api.post(REGISTER, registration_body(email="budget@example.org")).json
+    assert checkin(api, desk_token, code=badge_code(attendee), desk="Meja Z").status == 201
+    assert report_day(api, organiser)["by_desk"] == {OTHER_DESK: 1}
+
+
+def test_a_badge_is_reissued_at_most_100_times(api, desk_token, dynamodb):
+    from chalicelib.core.domain import MAX_REISSUES
+
+    attendee = api.post(REGISTER, registration_body(email="lost@example.org")).json
+    path = f"{WALK_INS}/{attendee['attendee_id']}/badge"
+    entry = {"M": {"at": {"S": "2016-11-29T01:00:00+00:00"}, "reason": {"S": "lost"}}}
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key={"pk": {"S": f"ATTENDEE#{attendee['attendee_id']}"}, "sk": {"S": "ATTENDEE"}},
+        UpdateExpression="SET reissues = :many",
+        ExpressionAttributeValues={":many": {"L": [entry] * (MAX_REISSUES - 1)}},
+    )
+    assert api.post(path, {"reason": "lost"}, token=desk_token).status == 201
+    reply = api.post(path, {"reason": "lost again"}, token=desk_token)
+    assert_error(reply, 409, "too_many_reissues")
+
+
+def test_prints_past_the_bound_are_not_recorded(api, organiser, dynamodb):
+    from chalicelib.core.domain import MAX_PRINTS
+
+    attendee = api.post(REGISTER, registration_body(email="printed@example.org")).json
+    key = {"pk": {"S": f"ATTENDEE#{attendee['attendee_id']}"}, "sk": {"S": "ATTENDEE"}}
+    dynamodb.update_item(
+        TableName=TABLE,
+        Key=key,
+        UpdateExpression="SET prints = :many",
+        ExpressionAttributeValues={":many": {"L": [{"S": "2016-11-28T01:00Z"}] * MAX_PRINTS}},
+    )
+    other = api.post(REGISTER, registration_body(email="first-print@example.org")).json
+    reply = api.get(
+        f"/events/{WORKSHOP_ID}/badges.pdf",
+        token=organiser,
+        headers={"Accept": "application/pdf"},
+    )
+    assert reply.status == 200, reply
+    item = dynamodb.get_item(TableName=TABLE, Key=key)["Item"]
+    assert len(item["prints"]["L"]) == MAX_PRINTS
+    other_key = {"pk": {"S": f"ATTENDEE#{other['attendee_id']}"}, "sk": {"S": "ATTENDEE"}}
+    assert len(dynamodb.get_item(TableName=TABLE, Key=other_key)["Item"]["prints"]["L"]) == 1
