@@ -14,6 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.stack]
 STORED = f"return localStorage.getItem('hadir.desk-token.{WORKSHOP}')"
 
 
+def open_page(driver, url: str) -> None:
+    """A fresh load: a change of fragment alone would not reload the page."""
+    driver.get("about:blank")
+    driver.get(url)
+
+
 def signed_in(driver, message: str) -> None:
     wait_for(driver, visible_testid("start-scan"), message)
 
@@ -27,12 +33,12 @@ def test_a_refused_link_keeps_the_stored_token_and_an_accepted_one_replaces_it(s
         signed_in(driver, "the good token did not open the page")
         assert driver.execute_script(STORED) == good
 
-        driver.get(f"{stack.base}/{page}/{WORKSHOP}#token=crafted-bad-token")
+        open_page(driver, f"{stack.base}/{page}/{WORKSHOP}#token=crafted-bad-token")
         signed_in(driver, "a refused link signed the page out")
         assert "crafted-bad-token" not in driver.current_url
         assert driver.execute_script(STORED) == good  # kept as it was
 
-        driver.get(f"{stack.base}/{page}/{WORKSHOP}#token={good2}")
+        open_page(driver, f"{stack.base}/{page}/{WORKSHOP}#token={good2}")
         signed_in(driver, "an accepted link did not open the page")
         assert good2 not in driver.current_url
         assert driver.execute_script(STORED) == good2  # replaced, once accepted
