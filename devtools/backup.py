@@ -103,8 +103,8 @@ def _key(pk: str, sk: str) -> dict:
 
 def export_items(client: Any, table: str, event_id: str) -> list[dict]:
     """Every item of `event_id`, typed, in a stable order (by pk, then sk)."""
-    from chalicelib.core.models import normalise_email
     from chalicelib.core.search import search_terms
+    from chalicelib.core.text import normalise_email
     from chalicelib.store import keys
 
     found: dict[tuple[str, str], dict] = {}

@@ -25,6 +25,13 @@ from chalicelib.core.models import CHECKIN_SOURCES, Event, EventDay
 ACTIVE = "active"
 CANCELLED = "cancelled"
 
+# Each reissue and each badge sheet a badge was printed on is kept in the
+# attendee's item: bounded, so that no number of requests outgrows DynamoDB's
+# 400 KB item (README, "What an item can hold"). Prints past the bound are not
+# recorded (the badge counts as printed from the first).
+MAX_REISSUES = 100
+MAX_PRINTS = 100
+
 # A scan may have been queued on a device whose clock runs a little fast; more
 # than this ahead of the server is not a scan that happened.
 MAX_SCAN_CLOCK_SKEW = timedelta(minutes=2)
@@ -51,6 +58,10 @@ class Checkin:
     # counted by source, so an undo takes nothing off `by_source`.
     source: str | None = None
     late: bool = False  # counted in the day's `late`
+    # The report's desk bucket it was counted in: its desk, or "(other)" once
+    # the day had its 50 desk labels (records.desk_bucket). None: recorded
+    # before the bound, counted under its desk.
+    counted_desk: str | None = None
 
     @property
     def made_by(self) -> str:
@@ -251,6 +262,8 @@ class Breakdown:
     walk_in: bool
     source: str | None  # None: not counted by source (recorded before sources were kept)
     late: bool
+    # Its desk bucket is a new label of the day: counted in the day's labels.
+    new_desk: bool = False
 
 
 def arrival_slots(day: EventDay) -> list[str]:
@@ -274,7 +287,7 @@ def breakdown(event: Event, attendee: Attendee, day: EventDay, checkin: Checkin)
     return Breakdown(
         gender=attendee.gender or NOT_GIVEN,
         organisation_type=attendee.organisation_type or NOT_GIVEN,
-        desk=checkin.desk or NOT_GIVEN,
+        desk=checkin.counted_desk or checkin.desk or NOT_GIVEN,
         slot=checkin.slot or arrival_slot(event, day, checkin.at),
         walk_in=attendee.source == "walk_in",
         source=checkin.source,
@@ -336,7 +349,7 @@ def check_has_badge(event: Event, attendee: Attendee | None) -> Attendee:
 
 def check_reissuable(event: Event, attendee: Attendee | None) -> Attendee:
     holder = check_has_badge(event, attendee)
-    if holder.badge_serial >= MAX_SERIAL:
+    if holder.badge_serial >= MAX_SERIAL or len(holder.reissues) >= MAX_REISSUES:
         raise Refusal(Code.TOO_MANY_REISSUES, "This badge cannot be reissued again.")
     return holder
 

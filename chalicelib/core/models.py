@@ -7,7 +7,6 @@ turns pydantic's errors into the contract's 422 without ever echoing the input.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, time
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +26,9 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from chalicelib.core.errors import Code, Refusal, validation_error
+from chalicelib.core.text import clean_email as _clean_email
+from chalicelib.core.text import clean_text as _clean_text
+from chalicelib.core.text import key_text, normalise_email, query_fits_key
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -45,12 +47,6 @@ ORGANISATION_TYPES = (
 # (entered from the signed paper list).
 CHECKIN_SOURCES = ("scan", "search", "paper")
 
-# Control characters (other than none at all) have no place in a name or label,
-# and some of them break CSV exports and PDF rendering downstream.
-# Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a
-# name, a badge or a CSV cell read backwards; no name needs them.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 _PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,32}$")
 EVENT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 SCAN_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
@@ -60,26 +56,6 @@ def is_event_id(value: str) -> bool:
     """Could this be an event's id? Others are never looked up (nor sent to DynamoDB,
     which refuses keys over 2 KB)."""
     return re.fullmatch(EVENT_ID_PATTERN, value) is not None
-
-
-def _clean_text(value: str) -> str:
-    value = unicodedata.normalize("NFC", value).strip()
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-def _clean_email(value: str) -> str:
-    value = value.strip()
-    # Control and invisible format characters (NUL, zero-width joiners, bidi
-    # overrides) would let one person register twice under one visible address.
-    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
-        raise ValueError("must not contain control or invisible characters")
-    if not _EMAIL.match(value):
-        raise ValueError("is not a valid email address")
-    return value
 
 
 def _clean_phone(value: str) -> str:
@@ -99,13 +75,17 @@ def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-# Free text, trimmed and NFC-normalised, without control characters, at most
-# this many characters: names, organisations, titles, desk labels.
+# Free text, trimmed and NFC-normalised, without control or invisible format
+# characters (core/text.py), at most this many characters: names,
+# organisations, titles, desk labels, reasons, the event's texts.
 Text40 = Annotated[str, Field(max_length=40), AfterValidator(_clean_text)]
 Text64 = Annotated[str, Field(max_length=64), AfterValidator(_clean_text)]
 Text200 = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
 Text300 = Annotated[str, Field(max_length=300), AfterValidator(_clean_text)]
 Text500 = Annotated[str, Field(max_length=500), AfterValidator(_clean_text)]
+# Text that keys are made from (a name, an organisation): it must fit them once
+# normalised, or it is a 422 rather than a store error.
+KeyText200 = Annotated[Text200, AfterValidator(key_text)]
 
 
 # A local wall-clock time of the event day, "HH:MM" in and out.
@@ -192,9 +172,9 @@ class Event(BaseModel):
 class Registration(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    name: Text200
+    name: KeyText200
     email: Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
-    organisation: Text200
+    organisation: KeyText200
     phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
     job_title: Text200 | None = None
     gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
@@ -212,10 +192,6 @@ class Registration(BaseModel):
     @property
     def normalised_email(self) -> str:
         return normalise_email(self.email)
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 class CheckinRequest(BaseModel):
@@ -326,6 +302,13 @@ class AttendeeQuery(BaseModel):
     q: Annotated[str, Field(max_length=200)] | None = None
     limit: int = Field(default=20, ge=1, le=100)
     next: Annotated[str, Field(max_length=2000)] | None = None
+
+    @field_validator("q")
+    @classmethod
+    def _q_fits_the_index(cls, q: str | None) -> str | None:
+        if q is not None and not query_fits_key(q):
+            raise ValueError("is too long once normalised")
+        return q
 
 
 class ScanQuery(BaseModel):

@@ -33,6 +33,39 @@ def bucket(kind: str, day: date, name: str) -> str:
     return f"{kind}@{day.isoformat()}@{name}"
 
 
+# Desk labels are free text (a desk token's label, or the `desk` a request
+# names): each new one would be another attribute of the event item. A day
+# counts at most this many, and any further ones under OTHER_DESK (API.md
+# section 8), so that no number of labels outgrows DynamoDB's 400 KB item.
+DESK_LABELS_A_DAY = 50
+# And over the whole event (up to 60 days), so that every day's labels together
+# stay small too: README, "What an item can hold".
+DESK_LABELS_AN_EVENT = 100
+OTHER_DESK = "(other)"
+DESK_LABELS = "desk_labels"  # the event's count of (day, label) buckets
+
+
+def desk_labels_on(day: date) -> str:
+    """How many desk labels the day counts (each a `desk@<day>@<label>` bucket)."""
+    return f"desk_labels@{day.isoformat()}"
+
+
+def desk_bucket(counters: dict[str, int], day: date, label: str) -> tuple[str, bool]:
+    """The desk bucket a check-in counts in, and whether it is a new label of the day.
+
+    Decided on the counters read; the write holds it with a condition
+    (`store.conditions.desk_label_room`), so no race counts a 51st label.
+    """
+    if label == OTHER_DESK or bucket("desk", day, label) in counters:
+        return label, False
+    if (
+        counters.get(desk_labels_on(day), 0) >= DESK_LABELS_A_DAY
+        or counters.get(DESK_LABELS, 0) >= DESK_LABELS_AN_EVENT
+    ):
+        return OTHER_DESK, False
+    return label, True
+
+
 def walk_ins_on(day: date) -> str:
     return f"walk_ins@{day.isoformat()}"
 
@@ -49,6 +82,9 @@ def checkin_counts(
     counts.update({bucket(kind, day, getattr(counted, kind)): sign for kind in BUCKETS})
     if counted.source is not None:
         counts[bucket(SOURCE, day, counted.source)] = sign
+    if counted.new_desk and sign > 0:
+        counts[desk_labels_on(day)] = 1
+        counts[DESK_LABELS] = 1
     if counted.walk_in:
         counts[walk_ins_on(day)] = sign
     if counted.late:

@@ -21,6 +21,8 @@ from botocore.exceptions import ClientError
 from chalicelib.core.badges import MAX_SERIAL
 from chalicelib.core.domain import (
     CANCELLED,
+    MAX_PRINTS,
+    MAX_REISSUES,
     Attendee,
     BadgeIssue,
     Breakdown,
@@ -29,7 +31,6 @@ from chalicelib.core.domain import (
     UndoDecision,
 )
 from chalicelib.core.errors import Code, Refusal, event_not_found
-from chalicelib.core.models import normalise_email
 from chalicelib.core.records import (
     EventRecord,
     ScanEntry,
@@ -38,6 +39,7 @@ from chalicelib.core.records import (
     registered_on,
 )
 from chalicelib.core.search import SearchTerms
+from chalicelib.core.text import normalise_email
 from chalicelib.store.client import error_code
 from chalicelib.store.codec import (
     attendee_from_item,
@@ -59,7 +61,9 @@ from chalicelib.store.conditions import (
     capacity_left,
     checkin_count_is,
     checkin_on,
+    desk_label_room,
     email_held_by,
+    fewer_than,
     item_exists,
     no_checkin_on,
     registration_open,
@@ -174,13 +178,15 @@ class AttendeeRepository:
         """
         event_id = record.event.id
         counts = {"registered": 1, **{registered_on(day): 1 for day in attendee.days}}
+        # The desk may register after public registration has closed.
+        condition = capacity_left if desk else capacity_left & registration_open
         if walk_in is not None:
             decision, _, counted = walk_in
             if decision is not None:
                 assert counted is not None  # a decided walk-in is counted in its buckets
                 counts.update(checkin_counts(decision.day.date, decision, counted, 1))
-        # The desk may register after public registration has closed.
-        condition = capacity_left if desk else capacity_left & registration_open
+                if counted.new_desk:
+                    condition &= desk_label_room(decision.day.date, counted.desk)
         tx = self._table.transaction()
         tx.count(EVENT, record, counts, condition)
         tx.put_new(
@@ -202,6 +208,12 @@ class AttendeeRepository:
                     # This very registration, sent again after an answer that
                     # never came back (or with the same Idempotency-Key).
                     raise AlreadyWritten() from None
+            # Closed and full are decided before the email: were the email's
+            # answer given first, a closed or full event would tell anyone
+            # which addresses are registered (API.md section 1).
+            if cancelled.failed(EVENT):
+                _raise_registration_refusal(record, cancelled.item(EVENT), desk)
+            if cancelled.failed(EMAIL):
                 raise Refusal(
                     Code.ALREADY_REGISTERED, "This email address is already registered."
                 ) from None
@@ -212,8 +224,6 @@ class AttendeeRepository:
                     Code.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used for another registration.",
                 ) from None
-            if cancelled.failed(EVENT):
-                _raise_registration_refusal(record, cancelled.item(EVENT), desk)
             raise Conflict() from None
 
     # check-in -------------------------------------------------------------------
@@ -255,7 +265,12 @@ class AttendeeRepository:
             plain_values={":one": 1, ":checkin": checkin_item(checkin)},
             hand_back=True,
         )
-        tx.count(EVENT, record, checkin_counts(day, decision, counted, 1))
+        tx.count(
+            EVENT,
+            record,
+            checkin_counts(day, decision, counted, 1),
+            desk_label_room(day, counted.desk) if counted.new_desk else None,
+        )
         tx.put_new(SCAN, scan_item(scan))
         try:
             tx.commit()
@@ -301,6 +316,7 @@ class AttendeeRepository:
             & attendee_is_active
             & badge_serial_is(attendee.badge_serial)
             & badge_serial_below(MAX_SERIAL)
+            & fewer_than("reissues", MAX_REISSUES)
         )
         try:
             response = self._client.update_item(
@@ -357,21 +373,25 @@ class AttendeeRepository:
         keeps failing.
         """
         for start in range(0, len(attendee_ids), 100):
-            tx = self._table.transaction()
-            for attendee_id in attendee_ids[start : start + 100]:
-                tx.update(
-                    attendee_id,
-                    attendee_key(attendee_id),
-                    "SET prints = list_append(if_not_exists(prints, :none), :print)",
-                    item_exists,
-                    plain_values={":none": [], ":print": [at.isoformat()]},
-                )
+            batch = attendee_ids[start : start + 100]
             for _ in range(5):
+                if not batch:
+                    break
+                tx = self._table.transaction()
+                for attendee_id in batch:
+                    tx.update(
+                        attendee_id,
+                        attendee_key(attendee_id),
+                        "SET prints = list_append(if_not_exists(prints, :none), :print)",
+                        item_exists & fewer_than("prints", MAX_PRINTS),
+                        plain_values={":none": [], ":print": [at.isoformat()]},
+                    )
                 try:
                     tx.commit()
                     break
-                except Cancelled:
-                    continue
+                except Cancelled as cancelled:
+                    # A badge already printed MAX_PRINTS times is not recorded again.
+                    batch = [one for one in batch if not cancelled.failed(one)]
             else:
                 raise Conflict()
 
@@ -390,4 +410,8 @@ def _raise_registration_refusal(record: EventRecord, current: dict | None, desk:
         raise Conflict()
     if not desk and not current.get("registration_open", False):
         raise Refusal(Code.REGISTRATION_CLOSED, "Registration for this event is closed.")
-    raise Refusal(Code.EVENT_FULL, "This event is full.")
+    capacity = current.get("capacity")
+    if capacity is not None and int(current.get("registered", 0)) >= int(capacity):
+        raise Refusal(Code.EVENT_FULL, "This event is full.")
+    # Something else the write was decided on changed (a desk label counted).
+    raise Conflict()

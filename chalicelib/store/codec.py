@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 from chalicelib.core.domain import Attendee, BadgeIssue, Checkin
 from chalicelib.core.models import Event
 from chalicelib.core.records import (
+    DESK_LABELS,
     DeskTokenRecord,
     EventRecord,
     ScanEntry,
@@ -57,7 +58,7 @@ _STAFF_TOKEN = TypeAdapter(StaffToken)
 _WORD_HIT = TypeAdapter(WordHit)
 
 # The event item's attributes that are counters, besides "<name>@<day>...".
-_COUNTERS = ("registered", "attended_any", "attended_all_days")
+_COUNTERS = ("registered", "attended_any", "attended_all_days", DESK_LABELS)
 
 
 # --- DynamoDB's typed values ---------------------------------------------------

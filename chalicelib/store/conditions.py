@@ -13,6 +13,13 @@ from datetime import date
 from typing import Any
 
 from chalicelib.core.domain import ACTIVE
+from chalicelib.core.records import (
+    DESK_LABELS,
+    DESK_LABELS_A_DAY,
+    DESK_LABELS_AN_EVENT,
+    bucket,
+    desk_labels_on,
+)
 
 
 def merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -56,6 +63,23 @@ def event_revision_is(revision: int) -> Condition:
 capacity_left = Condition(
     "(attribute_not_exists(#capacity) OR registered < #capacity)", {"#capacity": "capacity"}
 )
+
+
+def desk_label_room(day: date, label: str) -> Condition:
+    """A new desk label of the day: not counted yet, and the day has room for it."""
+    return Condition(
+        "attribute_not_exists(#desk)"
+        " AND (attribute_not_exists(#labels) OR #labels < :labels)"
+        " AND (attribute_not_exists(#all_labels) OR #all_labels < :all_labels)",
+        {
+            "#desk": bucket("desk", day, label),
+            "#labels": desk_labels_on(day),
+            "#all_labels": DESK_LABELS,
+        },
+        {":labels": DESK_LABELS_A_DAY, ":all_labels": DESK_LABELS_AN_EVENT},
+    )
+
+
 registration_open = Condition("#open = :true", {"#open": "registration_open"}, {":true": True})
 
 # --- an attendee ---------------------------------------------------------------
@@ -83,6 +107,15 @@ def checkin_on(day: date) -> Condition:
 def badge_serial_is(serial: int) -> Condition:
     """The badge as read: a code revoked by a reissue since is refused."""
     return Condition("badge_serial = :serial", values={":serial": serial})
+
+
+def fewer_than(attribute: str, limit: int) -> Condition:
+    """A list attribute (reissues, prints) holds fewer than `limit` entries."""
+    return Condition(
+        "(attribute_not_exists(#list) OR size(#list) < :most)",
+        {"#list": attribute},
+        {":most": limit},
+    )
 
 
 def badge_serial_below(limit: int) -> Condition:

@@ -23,6 +23,7 @@ from chalicelib.core.backoff import Backoff
 from chalicelib.core.badges import is_attendee_id
 from chalicelib.core.clock import Clock
 from chalicelib.core.domain import (
+    NOT_GIVEN,
     SCAN,
     Attendee,
     Breakdown,
@@ -39,6 +40,7 @@ from chalicelib.core.domain import (
 )
 from chalicelib.core.errors import Refusal, event_not_found, temporarily_unavailable
 from chalicelib.core.models import CheckinRequest, Event, EventDay, is_event_id
+from chalicelib.core.records import desk_bucket
 from chalicelib.store import EventRecord, ScanEntry, ScanRecord, ScanReplayed, StaleAttendee
 from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.ports import Stores
@@ -66,7 +68,7 @@ class Scan:
         """Received more than LATE_AFTER after it was scanned."""
         return is_late(self.scanned_at, self.received_at)
 
-    def checkin(self, event: Event, day: EventDay) -> Checkin:
+    def checkin(self, event: Event, day: EventDay, counted_desk: str | None = None) -> Checkin:
         return Checkin(
             at=self.scanned_at,
             desk=self.desk,
@@ -75,6 +77,7 @@ class Scan:
             slot=arrival_slot(event, day, self.scanned_at),
             source=self.source,
             late=self.late,
+            counted_desk=counted_desk,
         )
 
     def entry(
@@ -131,8 +134,11 @@ class Verdict:
     new: NewCheckin | None  # None: refused or already in; only the log entry is written
 
 
-def judge(event: Event, attendee: Attendee | None, serial: int | None, scan: Scan) -> Verdict:
+def judge(
+    record: EventRecord, attendee: Attendee | None, serial: int | None, scan: Scan
+) -> Verdict:
     """Decide a scan on the state read. Pure: nothing is read or written."""
+    event = record.event
     try:
         decision = decide_checkin(CheckinContext(event, attendee, serial, scan.scanned_at))
     except Refusal as refusal:
@@ -145,10 +151,11 @@ def judge(event: Event, attendee: Attendee | None, serial: int | None, scan: Sca
         )
         answer = Answer(result, body)
         return Verdict(answer, scan.entry(event, attendee, answer, result=result), None)
-    checkin = scan.checkin(event, decision.day)
+    desk, new_desk = desk_bucket(record.counters, decision.day.date, scan.desk or NOT_GIVEN)
+    checkin = scan.checkin(event, decision.day, desk)
     body = presenters.checkin_json(event, decision.attendee, decision.day, checkin, "checked_in")
     answer = Answer("checked_in", body)
-    counted = breakdown(event, decision.attendee, decision.day, checkin)
+    counted = replace(breakdown(event, decision.attendee, decision.day, checkin), new_desk=new_desk)
     return Verdict(
         answer,
         scan.entry(event, attendee, answer, result="checked_in"),
@@ -278,7 +285,7 @@ class CheckIns:
         kiosk: bool = False,
     ) -> Answer:
         for _ in range(MAX_ATTEMPTS):
-            verdict = judge(record.event, attendee, serial, scan)
+            verdict = judge(record, attendee, serial, scan)
             if kiosk:  # stored as the kiosk was answered, so a replay gives the same
                 verdict = kiosk_verdict(verdict, attendee)
             change = None

@@ -170,7 +170,7 @@ class Registrations:
             # Entered by hand at the desk, as a person found by name is.
             source=SEARCH,
         )
-        verdict = judge(record.event, attendee, None, scan)
+        verdict = judge(record, attendee, None, scan)
         # The log keeps the whole answer, the registration with its check-in
         # (or why not), for a retried request.
         entry = replace(

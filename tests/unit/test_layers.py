@@ -13,7 +13,13 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 # What each package may import, besides the standard library and itself.
 ALLOWED = {
-    "chalicelib/core": {"pydantic", "pydantic_core", "typing_extensions", "chalicelib.core"},
+    "chalicelib/core": {
+        "pydantic",
+        "pydantic_core",
+        "typing_extensions",
+        "idna",
+        "chalicelib.core",
+    },
     "chalicelib/store": {"boto3", "botocore", "pydantic", "chalicelib.core"},
     "chalicelib/usecases": {"chalicelib.core", "chalicelib.store", "chalicelib.documents"},
     "chalicelib/documents": {

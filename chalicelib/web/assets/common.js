@@ -140,6 +140,27 @@ export function takeToken(kind) {
   return localStorage.getItem(tokenKey(kind));
 }
 
+// The token a "#token=..." link offers, removed from the address bar but not
+// stored: a page stores it only once the server has accepted it, so a crafted
+// link can neither replace nor erase the token kept here (API.md section 9).
+export function fragmentToken() {
+  const found = location.hash.match(/[#&]token=([^&]+)/);
+  if (!found) return null;
+  history.replaceState(null, "", location.pathname + location.search);
+  let token;
+  try {
+    token = decodeURIComponent(found[1]).trim();
+  } catch {
+    return null;
+  }
+  return token || null;
+}
+
+// The token kept in this browser, or null.
+export function storedToken(kind) {
+  return localStorage.getItem(tokenKey(kind));
+}
+
 export function storeToken(kind, token) {
   localStorage.setItem(tokenKey(kind), token.trim());
 }

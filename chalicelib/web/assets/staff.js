@@ -10,8 +10,9 @@ import {
   eventId,
   forgetToken,
   languageSwitch,
+  fragmentToken,
   storeToken,
-  takeToken,
+  storedToken,
   tokenForm,
 } from "./common.js";
 import { createCheckin } from "./checkin.js";
@@ -116,7 +117,7 @@ export function scanningFrame({
 
   function findToken() {
     for (const kind of tokenKinds) {
-      const found = takeToken(kind);
+      const found = storedToken(kind);
       if (found) {
         tokenKind = kind;
         return found;
@@ -125,10 +126,17 @@ export function scanningFrame({
     return null;
   }
 
+  // A token offered by a "#token=" link, kept here (not stored) until the
+  // server has answered for it: accepted, it replaces the stored one;
+  // refused, the stored one stays as it was (API.md section 9).
+  let offered = null;
+
   async function boot() {
     view = "loading";
     clear(app).append(el("p", { class: "loading", text: t("loading") }));
-    token = findToken();
+    offered = fragmentToken() || offered;
+    token = offered || findToken();
+    if (offered) tokenKind = tokenKinds[0];
     if (!token) return askToken();
     let check;
     let loaded;
@@ -142,9 +150,21 @@ export function scanningFrame({
       throw error;
     }
     if (check.status === 401 || check.status === 403) {
-      forgetToken(tokenKind);
+      const error = check.status === 401 ? "token_invalid" : "token_other_event";
       token = null;
-      return askToken(check.status === 401 ? "token_invalid" : "token_other_event");
+      if (offered) {
+        // A refused link changes nothing: carry on with the stored token, if any.
+        offered = null;
+        if (findToken()) return boot();
+        return askToken(error);
+      }
+      forgetToken(tokenKind);
+      return askToken(error);
+    }
+    if (offered && check.ok) {
+      storeToken(tokenKinds[0], offered);
+      tokenKind = tokenKinds[0];
+      offered = null;
     }
     if (loaded.status === 404) return showMessage("event_not_found");
     if (!check.ok || !loaded.ok) return showMessage("server_error");
