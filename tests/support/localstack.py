@@ -60,11 +60,13 @@ class Stack:
         process: subprocess.Popen,
         lines: queue.Queue,
         token: str | None = None,
+        banner: str = "",
     ):
         self.base = base
         self.process = process
         self.lines = lines
         self.token = token  # the organiser token the stack was started with
+        self.banner = banner  # what it printed up to saying it was serving
 
     @property
     def port(self) -> int:
@@ -186,7 +188,12 @@ def start_stack(
                 break
         # http://, or https:// off loopback and on HADIR_TLS=1 (as the stack says).
         scheme = line.split("Hadir is serving on", 1)[1].split("://", 1)[0].strip()
-        yield Stack(f"{scheme}://127.0.0.1:{port}", process, lines, token)
+        while "Ctrl-C stops everything" not in seen[-1]:  # the rest of the banner
+            more = lines.get(timeout=READY_SECONDS)
+            if more is None:
+                pytest.fail("make run's stack exited early:\n" + "".join(seen))
+            seen.append(more)
+        yield Stack(f"{scheme}://127.0.0.1:{port}", process, lines, token, "".join(seen))
     finally:
         stop(process)
 
