@@ -107,7 +107,15 @@ def cors_origins() -> frozenset[str]:
 
 
 def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
-    stage = env.get("HADIR_STAGE", "local")
+    stage = env.get("HADIR_STAGE", "")
+    if not stage:
+        if env.get("AWS_LAMBDA_FUNCTION_NAME"):
+            # A deployed function that forgot its stage must not fall back to the
+            # rehearsal stage, where rehearsal aids (a moved clock, plain secrets) pass.
+            raise ConfigurationError(
+                "HADIR_STAGE is not set: a Lambda must name its stage; it never runs as 'local'."
+            )
+        stage = "local"
     if stage not in REHEARSAL_STAGES:
         for name, instead in REHEARSAL_AIDS.items():
             if env.get(name):

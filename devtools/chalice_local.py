@@ -5,20 +5,45 @@ connections; a burst of more (a few desks and the dashboard at once) gets
 connections reset. With HADIR_TLS_CERT and HADIR_TLS_KEY set (run_local sets
 them off loopback, or on HADIR_TLS=1), every connection is HTTPS: each accepted
 socket is wrapped, and its handshake made, in the thread that serves it, so a
-slow or plain-HTTP client holds up no one else. With HADIR_LISTENING_FD set
-(run_local sets it), it writes `listening` to that descriptor once its socket
-listens: the one who started it then knows the port is its own, not another
-server's. Everything else is the `chalice` command as installed.
+slow or plain-HTTP client holds up no one else. Its access log names no badge
+code, token or query string (`redact`). With HADIR_LISTENING_FD set (run_local
+sets it), it writes `listening` to that descriptor once its socket listens: the
+one who started it then knows the port is its own, not another server's.
+Everything else is the `chalice` command as installed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socketserver
 import ssl
 import sys
 
 from chalice.cli import main
+
+# What a request line may carry that a log must not: the badge code in
+# /badges/{code}/..., a manage token in /me/{token} and /registrations/{token},
+# and anything in a query string (searched names, tokens someone put there).
+_SECRET_SEGMENT = re.compile(r"(/(?:badges|me|registrations)/)[^/\s?#]+")
+_QUERY = re.compile(r"\?[^\s#]*")
+
+
+def redact(message: str) -> str:
+    """A log line with every badge code, token and query string replaced by `<hidden>`."""
+    return _SECRET_SEGMENT.sub(r"\1<hidden>", _QUERY.sub("?<hidden>", message))
+
+
+def redact_request_logs() -> None:
+    """Make chalice local's access log (one line a request, to stderr) redacted."""
+    from chalice.local import ChaliceRequestHandler
+
+    plain_log = ChaliceRequestHandler.log_message
+
+    def log_message(self, format, *args):
+        plain_log(self, "%s", redact(format % args))
+
+    ChaliceRequestHandler.log_message = log_message
 
 
 def serve_https(certificate: str, key: str) -> None:
@@ -67,6 +92,7 @@ if __name__ == "__main__":
 
     ChaliceRequestHandler.do_TRACE = ChaliceRequestHandler._generic_handle
     ChaliceRequestHandler.do_QUERY = ChaliceRequestHandler._generic_handle
+    redact_request_logs()
     certificate, key = os.environ.get("HADIR_TLS_CERT"), os.environ.get("HADIR_TLS_KEY")
     if certificate and key:
         serve_https(certificate, key)

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.store import TABLE_SCHEMA  # noqa: E402
+from devtools.waf import waf_conditions, waf_parameters, waf_resources  # noqa: E402
 
 STAGES = ("dev", "prod")
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -208,9 +209,12 @@ def merge_template(stage: str) -> dict:
             ]
         }
     }
+    resources.update(waf_resources(stage))
     ssm_name = {"Type": "String", "AllowedPattern": "^/[A-Za-z0-9_.\\-/]+$"}
     return {
+        "Conditions": waf_conditions(),
         "Parameters": {
+            **waf_parameters(),
             "TableName": {
                 "Type": "String",
                 "Default": environment["HADIR_TABLE_NAME"],

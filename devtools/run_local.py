@@ -125,6 +125,8 @@ def main() -> int:
     clock_start = parse_instant(os.environ, "HADIR_CLOCK_START")
     directory = data_dir()
     given_token = os.environ.get("HADIR_ORGANISER_TOKEN")
+    # A token made by this run is shown once, on this run (API.md §5), never again.
+    token_made_now = not given_token and not (directory / "organiser-token").exists()
 
     def new_token() -> str:
         return secrets.token_urlsafe(24)
@@ -140,7 +142,8 @@ def main() -> int:
         stop_engine = server.stop
         client = boto3_client(endpoint)
         badge_secret = new_secret()
-        organiser_token = given_token or new_token()
+        # Kept in the data directory all the same: it is never printed.
+        organiser_token = given_token or kept_secret(directory, "organiser-token", new_token)
         kept = "DynamoDB: moto, in memory, gone when this stops"
     else:
         try:
@@ -224,17 +227,30 @@ def main() -> int:
         scheme = "https" if https else "http"
         base = f"{scheme}://{probe_host}:{port}"
         event_id = event_ids[0]
+        # The organiser token is printed only by the run that made it (API.md §5: the
+        # user needs it once), never again and never in a log (issue 17): a terminal's
+        # scrollback and a run's captured log outlive the run.
+        token_file = directory / "organiser-token"
+        dashboard = f"{base}/dashboard/{event_id}  (it asks for the organiser token once)"
+        if given_token:
+            where_token, bearer = "the one in HADIR_ORGANISER_TOKEN", "$HADIR_ORGANISER_TOKEN"
+        elif token_made_now:
+            where_token = f"{organiser_token}\n  (made now and shown this once; kept in {token_file})"
+            bearer = f"$(cat {token_file})"
+            dashboard = f"{base}/dashboard/{event_id}#token={organiser_token}"
+        else:
+            where_token, bearer = f"in {token_file} (printed only when made)", f"$(cat {token_file})"
         print(
             f"""
 Hadir is serving on {base}  ({kept})
 {_network_lines(scheme, port, addresses, event_id, certificate)}
 Seeded events: {", ".join(event_ids)}
 Rehearsal clock: {clock_start.isoformat() if clock_start else "off (real time)"}
-Organiser token: {organiser_token}
+Organiser token: {where_token}
 
 Pages:
   registration  {base}/register/{event_id}
-  dashboard     {base}/dashboard/{event_id}#token={organiser_token}
+  dashboard     {dashboard}
   desk, kiosk   {base}/desk/{event_id}, {base}/kiosk/{event_id}: pair them from the
                 dashboard's desk tokens, or paste a desk token
 
@@ -243,7 +259,7 @@ Try:
   curl -X POST {base}/events/{event_id}/registrations -H 'Content-Type: application/json' \\
        -d '{{"name": "Siti Rahmawati", "email": "siti@example.org",
             "organisation": "WALHI", "consent": true}}'
-  curl -H 'Authorization: Bearer {organiser_token}' {base}/events/{event_id}/attendance
+  curl -H "Authorization: Bearer {bearer}" {base}/events/{event_id}/attendance
 
 Ctrl-C stops everything.""",
             flush=True,

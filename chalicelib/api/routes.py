@@ -61,6 +61,26 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
     )
 
 
+# Every answer of a route, downloads above all (PDF, CSV, XLSX, SVG, PNG), is read as
+# the type it names and nothing else; the types a browser could open as a document
+# and run (an SVG can hold script, a CSV can be sniffed as HTML) are also locked down.
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+LOCKED_DOWN_TYPES = ("text/csv", "image/svg+xml")
+LOCKED_DOWN = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+def with_download_headers(reply: Any) -> Any:
+    """`reply` with nosniff, and a Content-Security-Policy if it is a CSV or an SVG."""
+    if not isinstance(reply, Response):
+        return reply
+    headers = reply.headers
+    for name, value in NOSNIFF.items():
+        headers.setdefault(name, value)
+    if str(headers.get("Content-Type", "")).startswith(LOCKED_DOWN_TYPES):
+        headers.setdefault("Content-Security-Policy", LOCKED_DOWN)
+    return reply
+
+
 @dataclass(frozen=True)
 class Reply:
     """One answer a route gives when it succeeds.
@@ -225,10 +245,12 @@ class Routes:
     def add(self, spec: Spec, view: View) -> None:
         def handler(**params: str) -> Any:
             try:
-                return view(self.call(spec, current_request(), params), **params)
+                return with_download_headers(
+                    view(self.call(spec, current_request(), params), **params)
+                )
             except Refusal as refusal:
                 # Chalice lets no exception of ours out of a view: refusals are answered here.
-                return json_response(*refusal_parts(refusal))
+                return with_download_headers(json_response(*refusal_parts(refusal)))
             finally:
                 if spec.role is not None:
                     self.services().end_request()

@@ -68,8 +68,11 @@ _add(_ANY, "mr", "mrs", "ms", "miss", "mx", "sir", "madam", "dame")
 # Balinese prefixes and birth-order names.
 _add(_BALINESE, "i", "ni", "luh", "gusti", "gst", "cokorda", "cokorde", "tjokorda")
 _add(_BALINESE, "tjokorde", "cok", "dewa", "desak", "ngakan")
-_add(_BALINESE, "wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang")
-_add(_BALINESE, "ketut", "kompyang", "kompiang")
+_BIRTH_ORDER = frozenset(
+    {"wayan", "putu", "gede", "made", "kadek", "nengah", "nyoman", "komang", "ketut"}
+    | {"kompyang", "kompiang"}
+)
+_add(_BALINESE, *sorted(_BIRTH_ORDER))
 # Balinese abbreviations: A.A. (Anak Agung), I.G.A. (I Gusti Ayu), I.B. (Ida Bagus), ...
 _add(_BALINESE, "aa", "ig", "iga", "igst", "ign", "igng", "ib", "ia", "idb", "nl")
 # Javanese and Sundanese aristocracy.
@@ -90,6 +93,11 @@ _FOLLOWERS: dict[str, frozenset[str]] = {
     ),
     _ACEHNESE: frozenset({"nyak"}),
 }
+
+# Words that may be the name a person is called by when nothing else is left:
+# birth-order names, and the words that are titles only after another ("I Gusti
+# Ngurah Bagus" is "Bagus"), unless they are titles anywhere.
+_GIVEN_ALONE = _BIRTH_ORDER | (frozenset().union(*_FOLLOWERS.values()) - _TITLES.keys())
 
 # Pairs of words that are a title together, each a given name alone.
 _PAIRS = {
@@ -201,8 +209,13 @@ def default_display_name(name: str) -> str:
         return _fits(word)
     if not words:
         return _fits(" ".join(name.split()))
-    # Only titles and initials: the last word, without its dots.
-    return _fits(words[-1].replace(".", "") or words[-1])
+    # Only titles and initials. A Balinese birth-order name is what such a person
+    # is called ("I Made" is "Made", "Putu" is "Putu"); anything else (a title, a
+    # form of address, a lone initial) is no greeting (issue 17: the kiosk greeted
+    # "I!" and "Prof.!"), and the kiosk and the badge fall back to their own
+    # welcome and the full name.
+    last = words[-1].replace(".", "")
+    return _fits(last) if _key(last) in _GIVEN_ALONE else ""
 
 
 def greeting(attendee: Attendee) -> str:

@@ -290,16 +290,32 @@ def report_day_json(record: EventRecord, day: EventDay) -> shapes.ReportDay:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str | None) -> str:
+def guard_cell(value: object) -> str:
+    """One cell of an export as text that no spreadsheet runs as a formula.
+
+    Every cell of every export passes here, at the writer (`GuardedWriter`),
+    whatever its column: a column added later is guarded without a thought.
+    """
     if value is None:
         return ""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+class GuardedWriter:
+    """A CSV writer (CRLF rows, as Excel writes) whose every cell is `guard_cell`ed."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([guard_cell(value) for value in row])
 
 
 def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
     """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = GuardedWriter(buffer)
     header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
     header += ["status", "days"]
     for day in event.days:
@@ -324,5 +340,5 @@ def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
                 continue
             local = checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
             row += [local, checkin.desk, checkin.made_by]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(row)
     return "\ufeff" + buffer.getvalue()

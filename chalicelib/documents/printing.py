@@ -9,8 +9,10 @@ covers every Latin script; fpdf2 embeds only the glyphs used.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 
 import qrcode
@@ -28,6 +30,7 @@ A4 = (210.0, 297.0)
 A4_COLUMNS, A4_ROWS = 2, 4
 MIN_QR_MM = 35.0  # the QR with its quiet zone, as the brief for the door asks
 CUT_MARK_MM = 4.0
+MIN_PT = 3.0  # below the smallest size a box asks for, text shrinks no further than this
 
 
 @dataclass(frozen=True)
@@ -105,41 +108,109 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Greedy word wrap at the current font; a word too long for a line is split."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if pdf.get_string_width(candidate) <= width:
-            line = candidate
-            continue
+# Character widths at 1 pt, per font and style, measured once per character:
+# a line's width is then a sum, and every font size a multiplication, so wrapping
+# and fitting cost a pass over the text, never a measurement per trial.
+_WIDTHS: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def _widths(pdf: FPDF, text: str) -> list[float]:
+    """The width (mm at 1 pt) of each character of `text` at the current font."""
+    known = _WIDTHS.setdefault((pdf.font_family, pdf.font_style), {})
+    for char in set(text).difference(known):
+        known[char] = pdf.get_string_width(char) / pdf.font_size_pt
+    return [known[char] for char in text]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A text's words with the prefix widths of their characters (at 1 pt)."""
+
+    words: list[str]
+    prefixes: list[list[float]]  # prefixes[i][k]: width of words[i][:k]
+    space: float
+
+    @classmethod
+    def of(cls, pdf: FPDF, text: str) -> _Words:
+        words = text.split()
+        prefixes = []
+        for word in words:
+            prefixes.append(list(accumulate(_widths(pdf, word), initial=0.0)))
+        return cls(words, prefixes, _widths(pdf, " ")[0])
+
+    def wrap(self, limit: float) -> list[str]:
+        """Greedy word wrap into lines of at most `limit` (mm at 1 pt); a word too
+        long for a line is broken by width, at least one character a line."""
+        lines: list[str] = []
+        line, used = "", 0.0
+        for word, prefix in zip(self.words, self.prefixes, strict=True):
+            width = prefix[-1]
+            if line and used + self.space + width <= limit:
+                line, used = f"{line} {word}", used + self.space + width
+                continue
+            if line:
+                lines.append(line)
+            start = 0
+            while prefix[-1] - prefix[start] > limit and len(word) - start > 1:
+                # The longest piece from `start` that fits, found by bisection.
+                cut = bisect_right(prefix, prefix[start] + limit, start + 2) - 1
+                cut = max(cut, start + 1)
+                lines.append(word[start:cut])
+                start = cut
+            line, used = word[start:], prefix[-1] - prefix[start]
         if line:
             lines.append(line)
-        while pdf.get_string_width(word) > width and len(word) > 1:
-            cut = len(word) - 1
-            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    return lines
+        return lines
 
 
-def _fit_lines(pdf: FPDF, text: str, width: float, largest: float, smallest: float, lines: int):
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy word wrap at the current font; a word too long for a line is split."""
+    return _Words.of(pdf, text).wrap(width / pdf.font_size_pt)
+
+
+def _fit_lines(
+    pdf: FPDF,
+    text: str,
+    width: float,
+    largest: float,
+    smallest: float,
+    lines: int,
+    height: float | None = None,
+    leading: float = 0.42,
+) -> tuple[float, list[str]]:
     """The largest font size (pt) at which `text` wraps into `lines` lines, and the lines.
 
-    Nothing is ever dropped: at the smallest size the text takes what lines it needs.
+    Nothing is ever dropped: at the smallest size the text takes what lines it
+    needs, and if a `height` (mm) is given, shrinks on below the smallest size until
+    those lines (`leading` mm a point each) fit in it. The font size is left set.
     """
-    size = largest
-    while True:
-        pdf.set_font_size(size)
-        wrapped = _wrap(pdf, text, width)
-        if len(wrapped) <= lines or size <= smallest:
-            return size, wrapped
-        size -= 0.5
+    words = _Words.of(pdf, text)
+    # The sizes tried: from the largest down in half points, then the smallest.
+    # Fewer lines never need a larger size, so bisect them for the first that fits.
+    steps = max(0, int((largest - smallest) / 0.5))
+    sizes = [largest - 0.5 * step for step in range(steps + 1)]
+    if sizes[-1] > smallest:
+        sizes.append(smallest)
+    size, wrapped = sizes[0], words.wrap(width / sizes[0])
+    if len(wrapped) > lines:
+        low, high = 0, len(sizes) - 1  # sizes[low] is too large
+        size, wrapped = sizes[high], words.wrap(width / sizes[high])
+        if len(wrapped) <= lines:
+            while high - low > 1:
+                middle = (low + high) // 2
+                attempt = words.wrap(width / sizes[middle])
+                if len(attempt) <= lines:
+                    high, size, wrapped = middle, sizes[middle], attempt
+                else:
+                    low = middle
+    while height is not None and size > MIN_PT and len(wrapped) * size * leading > height:
+        # The lines needed shrink with the size squared (shorter and narrower):
+        # jump near the answer, then step down from there.
+        guess = size * (height / (len(wrapped) * size * leading)) ** 0.5
+        size = max(MIN_PT, min(size * 0.97, guess))
+        wrapped = words.wrap(width / size)
+    pdf.set_font_size(size)
+    return size, wrapped
 
 
 def _text_block(pdf: FPDF, x: float, y: float, width: float, lines: list[str], size: float):
@@ -171,15 +242,18 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
     pdf.set_font(FONT, "B", 8)
     top = _text_block(pdf, x + margin, top + 3, text_width, ["PESERTA / PARTICIPANT"], 8)
 
-    top = _names(pdf, card, x + margin, top + 3, text_width, portrait)
-    pdf.set_font(FONT, "", 10)
-    size, organisation = _fit_lines(pdf, card.organisation, text_width, 10, 6, 2)
-    _text_block(pdf, x + margin, top + 1.5, text_width, organisation, size)
-
     if portrait:
         qr_x, qr_y = x + (width - qr_size) / 2, y + height - qr_size - margin
+        bottom = qr_y - (4.5 if card.reprint else 1)
     else:
         qr_x, qr_y = x + width - qr_size - margin / 2, y + (height - qr_size) / 2
+        bottom = y + height - margin - (3.5 if card.reprint else 0)
+    top += 3
+    blocks = _fit_blocks(pdf, _person_blocks(card, portrait), text_width, bottom - top)
+    for block in blocks:
+        pdf.set_font(FONT, block.style, block.size)
+        top = _text_block(pdf, x + margin, top + block.gap, text_width, block.lines, block.size)
+
     draw_qr(pdf, card.code, qr_x, qr_y, qr_size)
     if card.reprint:
         # Above the QR on a portrait badge, beside it on a landscape one:
@@ -194,21 +268,64 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
             pdf.cell(text_width, 3, label, align="L")
 
 
-def _names(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, portrait: bool):
+@dataclass(frozen=True)
+class _Block:
+    """A run of centred lines: its style, its size range (pt), its line cap."""
+
+    text: str
+    style: str
+    largest: float
+    smallest: float
+    lines: int
+    gap: float  # mm above it
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    style: str
+    size: float
+    lines: list[str]
+    gap: float
+
+    @property
+    def height(self) -> float:
+        return self.gap + len(self.lines) * self.size * 0.42
+
+
+def _person_blocks(card: BadgeCard, portrait: bool) -> list[_Block]:
     """The greeting name large, the full name smaller under it; or, without a greeting
-    name of its own, the full name as large as fits in two lines. Nothing is ever
-    dropped: a long name shrinks, then takes the lines it needs. Returns the bottom."""
+    name of its own, the full name as large as fits in two lines; the organisation."""
     greeting = card.display_name.strip()
+    organisation = _Block(card.organisation, "", 10, 6, 2, 1.5)
     if not greeting or greeting.casefold() == " ".join(card.name.split()).casefold():
-        pdf.set_font(FONT, "B", 22)
-        size, name = _fit_lines(pdf, card.name, width, 22 if portrait else 17, 6, 2)
-        return _text_block(pdf, x, y, width, name, size)
-    pdf.set_font(FONT, "B", 26)
-    size, big = _fit_lines(pdf, greeting, width, 26 if portrait else 20, 10, 1)
-    bottom = _text_block(pdf, x, y, width, big, size)
-    pdf.set_font(FONT, "B", 14)
-    size, name = _fit_lines(pdf, card.name, width, 14 if portrait else 11, 6, 3)
-    return _text_block(pdf, x, bottom + 1, width, name, size)
+        return [_Block(card.name, "B", 22 if portrait else 17, 6, 2, 0), organisation]
+    return [
+        _Block(greeting, "B", 26 if portrait else 20, 10, 1, 0),
+        _Block(card.name, "B", 14 if portrait else 11, 6, 3, 1),
+        organisation,
+    ]
+
+
+def _fit_blocks(pdf: FPDF, blocks: list[_Block], width: float, room: float) -> list[_Fitted]:
+    """Each block at the largest size that keeps it to its lines; if together they
+    outgrow `room` (mm), all shrink by the same factor until they fit. Nothing is
+    ever dropped: a long name shrinks, then takes the lines it needs."""
+    scale = 1.0
+    while True:
+        fitted = []
+        for block in blocks:
+            pdf.set_font(FONT, block.style)
+            floor = max(MIN_PT, block.smallest * scale)
+            size, lines = _fit_lines(
+                pdf, block.text, width, max(floor, block.largest * scale), floor, block.lines
+            )
+            fitted.append(_Fitted(block.style, size, lines, block.gap * scale))
+        needed = sum(f.height for f in fitted)
+        if needed <= room or all(f.size <= MIN_PT for f in fitted):
+            return fitted
+        # Height goes with the size squared (smaller, and more to a line):
+        # jump near the answer, then step down from there.
+        scale *= min(0.95, max(0.5, (room / needed) ** 0.5))
 
 
 def badge_pdf(card: BadgeCard) -> bytes:
@@ -301,11 +418,17 @@ def sign_in_sheet_pdf(sheet: SignInSheet) -> bytes:
             for (_, width), text in zip(SIGN_IN_COLUMNS, cells, strict=True):
                 pdf.set_xy(x, y)
                 pdf.cell(width, ROW_MM, "", border=1)
-                _, lines = _fit_lines(pdf, text, width - 2, 9, 6, 2)
-                pdf.set_xy(x + 1, y + (ROW_MM - len(lines) * 3.6) / 2)
-                for line in lines:
-                    pdf.set_x(x + 1)
-                    pdf.cell(width - 2, 3.6, line, new_x="LMARGIN", new_y="NEXT")
+                # Within its box whatever its length: a long name shrinks to fit.
+                size, lines = _fit_lines(
+                    pdf, text, width - 2, 9, 6, 2, height=ROW_MM - 1, leading=0.4
+                )
+                # Each line placed as cell() would place it, without its cost a
+                # line: a long name takes many (no text shaping here to lose).
+                line_height = size * 0.4
+                top = y + (ROW_MM - len(lines) * line_height) / 2
+                for index, line in enumerate(lines):
+                    baseline = top + (index + 0.5) * line_height + 0.3 * pdf.font_size
+                    pdf.text(x + 1 + pdf.c_margin, baseline, line)
                 x += width
             if row.checked_in_at:
                 pdf.set_font(FONT, "", 7)

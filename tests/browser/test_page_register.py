@@ -226,6 +226,33 @@ def test_a_remembered_badge_that_was_replaced_or_is_unknown_gives_the_form_back(
     assert stored(phone) is None
 
 
+def test_on_a_shared_tablet_register_another_person_leaves_nothing_of_the_last(stack, phone):
+    """Issue 17: the badge is kept in the browser for its owner, so on a shared tablet
+    the next person would see it; "register someone else" forgets it for good."""
+    name = f"Larasati {word()}"
+    open_page(phone, stack)
+    wait_for_form(phone)
+    fill(phone, name=name, email=unique_email(), organisation="Yayasan Tablet")
+    by_testid(phone, "field-consent").click()
+    submit(phone)
+    wait_for(phone, visible_testid("badge"), "the badge")
+    code = code_from_link(phone)
+    phone.refresh()  # kept for its owner...
+    wait_for(phone, visible_testid("badge"), "the remembered badge")
+    another = by_testid(phone, "register-another")
+    assert "orang lain" in another.text  # Bahasa Indonesia first
+    another.click()  # ...until the next person asks for the form
+    wait_for_form(phone)
+    assert stored(phone) is None
+    phone.refresh()
+    wait_for_form(phone)
+    body = phone.find_element("tag name", "body").text
+    assert name not in body and "Yayasan Tablet" not in body
+    assert code not in phone.page_source
+    assert all_by_testid(phone, "badge") == []
+    assert by_testid(phone, "field-name").get_attribute("value") == ""
+
+
 def test_field_errors_from_the_api_appear_under_their_fields(stack, phone):
     name = f"Rina {word()}"
     open_page(phone, stack)

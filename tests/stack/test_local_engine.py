@@ -40,7 +40,9 @@ def run_local(data_dir: Path) -> Iterator[Stack]:
     process = launched.process
     try:
         token = (data_dir / "organiser-token").read_text().strip()
-        yield Stack(f"http://127.0.0.1:{launched.port}", process, launched.lines, token)
+        yield Stack(
+            f"http://127.0.0.1:{launched.port}", process, launched.lines, token, launched.banner
+        )
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -143,8 +145,12 @@ def test_a_restart_after_sigterm_keeps_everything(tmp_path):
         # Nothing of the first run is left: no JVM holding the files or a port.
         assert left_in(group) == []
 
+        # The run that made the organiser token showed it, once.
+        assert f"#token={before['token']}" in first.banner
+
     with run_local(data_dir) as second:
         assert_all_kept(second, before, data_dir)
+        assert before["token"] not in second.banner + second.output()
     assert (data_dir / "badge-secret").stat().st_mode & 0o777 == 0o600
     assert (data_dir / "organiser-token").stat().st_mode & 0o777 == 0o600
 

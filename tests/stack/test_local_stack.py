@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -31,7 +32,7 @@ def stack():
 
 def test_the_local_stack_serves_the_seeded_workshop(stack):
     if stack_engine() == "dynamodb-local":
-        assert "(DynamoDB Local, kept in " in stack.printed
+        assert "(DynamoDB Local, kept in " in stack.banner
     status, body = stack.json("GET", "/health")
     assert (status, body["status"]) == (200, "ok")
     # The rehearsal clock, which the desk page dates its queued scans by.
@@ -111,6 +112,46 @@ def test_make_seed_event_loads_the_workshop_over_http(stack):
     refused = seed_event(stack, "not-the-organiser")
     assert refused.returncode == 1
     assert refused.stdout.startswith(f"{WORKSHOP}: 401 unauthorized:")
+
+
+def test_the_runs_output_names_no_token_and_no_badge_code(stack):
+    """Issue 17: neither the banner nor the access log shows the organiser token, a
+    desk token or a badge code; the log still shows each request, with `<hidden>`."""
+    stack.output()  # what earlier tests made it print
+    status, registration = stack.json(
+        "POST",
+        f"/events/{WORKSHOP}/registrations",
+        {
+            "name": "Siti Logged",
+            "email": "s.log@example.org",
+            "organisation": "AJI",
+            "consent": True,
+        },
+    )
+    assert status == 201, registration
+    code = registration["badge"]["code"]
+    assert stack.call("GET", f"/badges/{code}/badge.pdf", accept="application/pdf")[0] == 200
+    assert stack.call("GET", f"/badges/{code.lower()}/qr.png", accept="image/png")[0] == 200
+    status, desk = stack.json("POST", f"/events/{WORKSHOP}/desk-tokens", {"label": "Log"}, TOKEN)
+    assert status == 201
+    body = {"code": code, "scan_id": "stack-log-scan", "desk": "Log"}
+    assert stack.json("POST", f"/events/{WORKSHOP}/checkins", body, desk["token"])[0] == 201
+    assert (
+        stack.json("GET", f"/events/{WORKSHOP}/attendees?q=Siti+Logged", token=desk["token"])[0]
+        == 200
+    )
+    output = ""
+    for _ in range(50):  # the access log reaches the pipe a moment after the answer
+        output += stack.output()
+        if "attendees?" in output:
+            break
+        time.sleep(0.1)
+    assert "GET /badges/<hidden>/badge.pdf" in output, output
+    assert "attendees?<hidden>" in output, output
+    everything = (stack.banner + output).casefold()
+    for secret in (TOKEN, desk["token"], code, "Siti+Logged"):
+        assert secret.casefold() not in everything, secret
+    assert "/dashboard/" in stack.banner and "#token=" not in stack.banner
 
 
 def test_ctrl_c_stops_everything(stack):

@@ -134,6 +134,20 @@ def test_the_api_is_throttled_by_parameters(packaged):
     assert template["Parameters"]["ThrottlingRateLimit"]["Type"] == "Number"
 
 
+def test_the_packaged_template_puts_a_waf_on_the_api_stage(packaged):
+    """Issue 17: the web ACL survives `chalice package --merge-template` whole."""
+    _, _, template, _ = packaged
+    (acl,) = resources_of_type(template, "AWS::WAFv2::WebACL").values()
+    (association,) = resources_of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    assert acl["Condition"] == association["Condition"] == "WafOn"
+    assert template["Parameters"]["WafEnabled"]["Default"] == "true"
+    assert "${RestAPI.Stage}" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert [rule["Name"] for rule in acl["Properties"]["Rules"]] == [
+        "RegistrationsPerIp",
+        "AWSManagedRulesCommonRuleSet",
+    ]
+
+
 # --- least privilege ----------------------------------------------------------
 
 # boto3 client methods -> IAM actions; transaction items carry their own.

@@ -57,7 +57,7 @@ def test_all_addresses_are_https_without_asking_and_the_certificate_is_kept(tmp_
     env_without_tls = {"HADIR_TLS": ""}
     with start_stack(extra_env={**env, **env_without_tls}) as stack:
         assert_served_over_tls(stack, tmp_path)
-        printed, port = stack.output(), stack.port
+        printed, port = stack.banner + stack.output(), stack.port
     authority = (tmp_path / "tls" / "ca.pem").read_bytes()
     served = (tmp_path / "tls" / "cert.pem").read_bytes()
     # A restart on the same directory and network keeps both: a trusted phone stays trusted.

@@ -94,13 +94,13 @@ class Stack:
         process: subprocess.Popen,
         lines: queue.Queue,
         token: str | None = None,
-        printed: str = "",
+        banner: str = "",
     ):
         self.base = base
         self.process = process
         self.lines = lines
         self.token = token  # the organiser token the stack was started with
-        self.printed = printed  # what it printed up to "Hadir is serving on"
+        self.banner = banner  # what it printed up to the end of its banner
 
     @property
     def port(self) -> int:
@@ -183,7 +183,7 @@ class Launched:
     lines: queue.Queue  # what it prints from now on (None at its end)
     port: int
     scheme: str  # http, or https off loopback and on HADIR_TLS=1 (as it says)
-    printed: str  # what it printed up to "Hadir is serving on"
+    banner: str  # what it printed up to the end of its banner ("Ctrl-C stops everything")
 
 
 def launch_run_local(env: dict[str, str], new_session: bool = False) -> Launched:
@@ -224,6 +224,11 @@ def launch_run_local(env: dict[str, str], new_session: bool = False) -> Launched
                 seen.append(line)
                 if "Hadir is serving on" in line:
                     scheme = line.split("Hadir is serving on", 1)[1].split("://", 1)[0].strip()
+                    while "Ctrl-C stops everything" not in seen[-1]:  # the rest of the banner
+                        more = lines.get(timeout=READY_SECONDS)
+                        if more is None:
+                            break
+                        seen.append(more)
                     return Launched(process, lines, port, scheme, "".join(seen))
             process.wait(timeout=30)
         except BaseException:
@@ -268,7 +273,7 @@ def start_stack(
                 launched.process,
                 launched.lines,
                 token,
-                launched.printed,
+                launched.banner,
             )
         finally:
             stop(launched.process)

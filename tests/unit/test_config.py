@@ -305,3 +305,29 @@ def test_a_lambda_builds_its_services_at_import():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+# --- a Lambda names its stage (issue 17, finding 9) -----------------------------
+
+
+@pytest.mark.parametrize("stage", [None, ""], ids=["unset", "empty"])
+def test_a_lambda_without_a_stage_refuses_to_start(stage):
+    env = {"AWS_LAMBDA_FUNCTION_NAME": "hadir-prod", **AIDS}
+    if stage is not None:
+        env["HADIR_STAGE"] = stage
+    with pytest.raises(ConfigurationError, match="HADIR_STAGE is not set") as refused:
+        load_settings(env, no_ssm)
+    assert SECRET not in str(refused.value)
+
+
+def test_a_lambda_without_a_stage_fails_its_init():
+    rehearsal = {k: AIDS[k] for k in AIDS if "CLOCK" not in k}
+
+    result = import_app(AWS_LAMBDA_FUNCTION_NAME="hadir-prod", **rehearsal)
+
+    assert result.returncode != 0
+    assert "ConfigurationError: HADIR_STAGE is not set" in result.stderr
+
+
+def test_outside_lambda_no_stage_is_the_local_stage():
+    assert load_settings(AIDS, no_ssm).stage == "local"

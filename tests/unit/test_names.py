@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.core import names
 from chalicelib.core.domain import ACTIVE, Attendee
 from chalicelib.core.names import MAX_DISPLAY_NAME, default_display_name, greeting
 
@@ -119,9 +120,19 @@ NAMES = [
     ("ibu dewi lestari", "dewi"),
     ("Đặng Thu Thảo", "Đặng"),
     ("Zoë O'Brien", "Zoë"),
-    # Only titles: the last word, without its dots.
-    ("Prof. Dr.", "Dr"),
-    ("Bapak", "Bapak"),
+    # Only titles: no greeting name at all, never a title or a lone letter (issue 17).
+    ("Prof. Dr.", ""),
+    ("Bapak", ""),
+    ("I", ""),
+    ("Prof.", ""),
+    ("I Gusti", ""),
+    ("H. A.", ""),
+    ("S.H.", ""),
+    ("K.H.", ""),
+    ("Ibu Hj.", ""),
+    ("Ö", ""),
+    ("W", ""),
+    ("Dr. I", ""),
 ]
 
 
@@ -144,10 +155,13 @@ TITLES_AND_INITIALS = {
 @pytest.mark.parametrize(("name", "expected"), NAMES, ids=[name for name, _ in NAMES])
 def test_no_greeting_is_one_letter_or_a_title_when_the_name_has_more(name, expected):
     shown = default_display_name(name)
+    if not expected:  # titles and initials only: no greeting name at all (issue 17)
+        assert shown == ""
+        return
     assert shown.strip() == shown and shown
     assert len(shown) > 1
     assert "." not in shown
-    if len(name.split()) > 1 and expected not in ("Made", "Bagus", "Dr", "Bapak"):
+    if len(name.split()) > 1 and expected not in ("Made", "Bagus"):
         assert shown.casefold() not in TITLES_AND_INITIALS
 
 
@@ -193,5 +207,47 @@ def test_any_name_gets_a_greeting_of_at_most_40_characters(name):
     shown = default_display_name(name)
     assert len(shown) <= MAX_DISPLAY_NAME
     if name.strip():
-        assert shown
         assert shown == shown.strip()
+    assert_a_greeting_or_none(shown)
+
+
+def assert_a_greeting_or_none(shown: str) -> None:
+    """Issue 17: the kiosk greeted "I!" and "Prof.!". A greeting name is never a lone
+    Latin letter, nor a title, honorific, form of address or degree (a Balinese
+    birth-order name, which people are called by, excepted)."""
+    if not shown:
+        return
+    assert not (len(shown) == 1 and shown.isalpha() and ord(shown) < 0x250), shown
+    key = shown.replace(".", "").casefold()
+    assert key not in names._TITLES or key in names._GIVEN_ALONE, shown
+    assert shown not in names._DEGREE_KEYS, shown
+
+
+TITLES_ONLY = [
+    *(title for title in names._TITLES if title not in names._GIVEN_ALONE),
+    "Prof. Dr. Ir. H.",
+    "Dr. I",
+    "I. G. A.",
+    "Sdr. A.",
+    "Bapak Ibu",
+    "S.H., M.Kn.",
+]
+
+
+@pytest.mark.parametrize("name", TITLES_ONLY)
+def test_a_name_of_titles_and_initials_only_has_no_greeting_name(name):
+    assert default_display_name(name) == ""
+    assert default_display_name(name.title()) == ""
+    assert greeting(person(name, None)) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*names._TITLES, "Prof.", "Dr.", "H.", "S.H.", "A", "I", "M.", "Siti"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_greeting_is_a_title_or_a_lone_letter(words):
+    assert_a_greeting_or_none(default_display_name(" ".join(words)))
