@@ -675,6 +675,77 @@ def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
     return Response(body="", status_code=204)
 
 
+# --- certificates (API.md section 11) -------------------------------------------
+
+_HOST = __import__("re").compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+def request_origin(request: Request) -> str:
+    """The origin the client reached us at, for links printed in documents (the QR's URL)."""
+    headers = request.headers
+    host = headers.get("x-forwarded-host") or headers.get("host") or "localhost"
+    if not _HOST.match(host):
+        host = "localhost"
+    scheme = headers.get("x-forwarded-proto") or (
+        "http" if host.split(":")[0] in ("localhost", "127.0.0.1") else "https"
+    )
+    return f"{'https' if scheme == 'https' else 'http'}://{host}"
+
+
+DOWNLOAD = {"X-Content-Type-Options": "nosniff"}
+NOT_YET = "The event's last day has not closed yet, or the event gives no certificates."
+
+
+@route(
+    "/events/{event_id}/certificates",
+    "GET",
+    summary="Certificates: who has earned one, and who is short",
+    description="Once the event's last day has closed, everyone the rule admits is given a "
+    "number (the first listing gives them; they never change). `short` lists the active "
+    "registrations the rule does not admit, with the days they missed. Not cached.",
+    role=ORGANISER,
+    replies={200: Reply("The certificates, by name, and those short of the rule.", dict)},
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def certificates(call: Call, event_id: str) -> Response:
+    return json_response(hadir().certificates(event_id), headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/certificates.pdf",
+    "GET",
+    summary="Every certificate, to print",
+    description="Every eligible person's certificate, one an A4 landscape page, by name. "
+    "Send `Accept: application/pdf` (or `*/*`). Not cached.",
+    role=ORGANISER,
+    replies={200: Reply("The certificates.", media=(PDF,))},
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_YET_AVAILABLE, Code.SHEET_TOO_LARGE),
+    notes={Code.NOT_YET_AVAILABLE: NOT_YET},
+)
+def certificates_pdf(call: Call, event_id: str) -> Response:
+    pdf = hadir().certificates_pdf(event_id, request_origin(call.request))
+    response = file_response(pdf, "application/pdf", f"sertifikat-{event_id}.pdf", "attachment")
+    response.headers.update(DOWNLOAD)
+    return response
+
+
+@route(
+    "/certificates/{number}",
+    "GET",
+    summary="Verify a certificate",
+    description="Public: shows only the name, the event, its dates and the days attended. "
+    "The number is read case-insensitively. Not cached.",
+    replies={200: Reply("The certificate is valid.", dict)},
+    errors=(Code.CERTIFICATE_NOT_FOUND, Code.CERTIFICATE_REVOKED),
+    notes={
+        Code.CERTIFICATE_NOT_FOUND: "Never given (any character changed, or made up).",
+        Code.CERTIFICATE_REVOKED: "The registration was withdrawn, cancelled or erased.",
+    },
+)
+def verify_certificate(call: Call, number: str) -> Response:
+    return json_response(hadir().verify_certificate(number), headers=NO_STORE)
+
+
 # --- pages (API.md §9) --------------------------------------------------------
 
 NOT_MODIFIED = Reply("Not modified (`If-None-Match`).")
@@ -718,6 +789,28 @@ def page_route(name: str) -> None:
 
 for _page in PAGES:
     page_route(_page)
+
+
+@route(
+    "/c/{number}",
+    "GET",
+    name="certificate_page",
+    summary=PAGE_DESCRIPTIONS["certificate"][0],
+    description=PAGE_DESCRIPTIONS["certificate"][1],
+    tag="pages",
+    replies={
+        200: Reply(
+            "The page: HTML that loads its script. Sent with a strict `Content-Security-Policy`.",
+            media=(HTML,),
+        ),
+        304: NOT_MODIFIED,
+    },
+    stored=False,
+)
+def certificate_page(call: Call, number: str) -> Response:
+    from chalicelib.api.pages import page
+
+    return static_response(call.request, *page("certificate"))
 
 
 @route(
