@@ -677,7 +677,9 @@ def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
 
 # --- certificates (API.md section 11) -------------------------------------------
 
-_HOST = __import__("re").compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+_HOST = __import__("re").compile(
+    r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$"
+)
 
 
 def request_origin(request: Request) -> str:

@@ -44,6 +44,7 @@ PATH_PARAMETERS = {
     "attendee_id": "The registration's `attendee_id`.",
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
     "name": "A page's script, style sheet or licence file, e.g. `common.js`.",
+    "number": "A certificate number, e.g. `SOCMED16-0042-7KQ3MX` (read case-insensitively).",
 }
 
 # What the app accepts in each path parameter; anything else is a 404 (or 422
@@ -58,6 +59,7 @@ PATH_SCHEMAS = {
     "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
     "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
     "name": {"type": "string", "examples": ["common.js", "hadir.css", "jsQR-1.4.0.js"]},
+    "number": {"type": "string", "maxLength": 40, "examples": ["SOCMED16-0001-ABCDEF"]},
 }
 
 # A query parameter's words, unless its route gives its own (`Spec.query_notes`).

@@ -72,9 +72,7 @@ def eligibility(event: Event, attendee: Attendee) -> Eligibility:
     attended = days_attended(event, attendee)
     missed = [day for day in event.dates if day not in set(attended)]
     needed = days_needed(event)
-    eligible = (
-        event.certificate is not None and attendee.is_active and len(attended) >= needed
-    )
+    eligible = event.certificate is not None and attendee.is_active and len(attended) >= needed
     return Eligibility(eligible=eligible, attended=attended, missed=missed, needed=needed)
 
 

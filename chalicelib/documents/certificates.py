@@ -93,9 +93,7 @@ def _page(pdf: FPDF, page: CertificatePage, logos: list[tuple[str, io.BytesIO]])
     y = _text_block(pdf, MARGIN + 20, y + 1, inner - 40, lines, size)
 
     pdf.set_font(FONT, "", 11)
-    y = _text_block(
-        pdf, MARGIN, y + 5, inner, ["atas kehadirannya pada / for attending"], 11
-    )
+    y = _text_block(pdf, MARGIN, y + 5, inner, ["atas kehadirannya pada / for attending"], 11)
     pdf.set_font(FONT, "B")
     size, lines = _fit_lines(pdf, page.event_title, inner - 30, 16, 8, 2)
     y = _text_block(pdf, MARGIN + 15, y + 2, inner - 30, lines, size)
@@ -126,7 +124,7 @@ def _page(pdf: FPDF, page: CertificatePage, logos: list[tuple[str, io.BytesIO]])
 def _signatures(pdf: FPDF, signatories: list[Signature], room: float) -> None:
     if not signatories:
         return
-    width, height = A4_LANDSCAPE
+    _width, height = A4_LANDSCAPE
     slot = room / len(signatories)
     line_y = height - MARGIN - 18
     for index, signatory in enumerate(signatories):

@@ -24,7 +24,9 @@ from chalicelib.store.keys import attendee_key, certificate_counter_key, certifi
 from chalicelib.store.table import Table
 from chalicelib.store.transactions import Cancelled
 
-no_certificate_yet = Condition("attribute_not_exists(#certificate)", {"#certificate": "certificate"})
+no_certificate_yet = Condition(
+    "attribute_not_exists(#certificate)", {"#certificate": "certificate"}
+)
 
 # A transaction holds at most 100 writes; two a number.
 MAX_NUMBERS_PER_WRITE = 50

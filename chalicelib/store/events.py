@@ -103,7 +103,9 @@ class EventRepository:
         if not record.logo_refs:
             return []
         event_id = record.event.id
-        items = self._table.batch_get(logo_key(event_id, digest) for _, digest in record.logo_refs)
+        # The same logo may be named twice; a batch read takes each key once.
+        digests = dict.fromkeys(digest for _, digest in record.logo_refs)
+        items = self._table.batch_get(logo_key(event_id, digest) for digest in digests)
         logos = []
         for name, digest in record.logo_refs:
             key = logo_key(event_id, digest)

@@ -171,7 +171,7 @@ class Hadir:
 
     # certificates (API.md section 11)
     def certificates(self, event_id: str) -> dict:
-        return self._certificates.list(event_id)
+        return self._certificates.listing(event_id)
 
     def certificates_pdf(self, event_id: str, origin: str) -> bytes:
         return self._certificates.bulk_pdf(event_id, origin)

@@ -140,7 +140,7 @@ class Certificates:
         )
         return record, [(a, eligibility(event, a)) for a in people]
 
-    def list(self, event_id: str) -> dict[str, Any]:
+    def listing(self, event_id: str) -> dict[str, Any]:
         """Who has earned a certificate (numbered, once the event is over) and who is short."""
         record, standings = self._standings(event_id)
         event = record.event
@@ -193,7 +193,8 @@ class Certificates:
         pdf = certificates.certificates_pdf(pages, logos)
         if len(pdf) > MAX_PDF_BYTES:
             raise Refusal(
-                Code.SHEET_TOO_LARGE, "Too many certificates to send at once; download them in parts."
+                Code.SHEET_TOO_LARGE,
+                "Too many certificates to send at once; download them in parts.",
             )
         return pdf
 

@@ -103,7 +103,7 @@ CONTRACT_ERRORS = {
 
 # The success statuses the contract names for each route.
 # The pages and their files: static, they touch no table.
-PAGE_PATHS = ("/register/", "/desk/", "/kiosk/", "/dashboard/", "/assets/")
+PAGE_PATHS = ("/register/", "/desk/", "/kiosk/", "/dashboard/", "/assets/", "/c/")
 
 CONTRACT_SUCCESSES = {
     ("GET", "/health"): {200},
@@ -136,6 +136,11 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/attendance/report"): {200},
     ("GET", "/events/{event_id}/attendance.csv"): {200},
     ("GET", "/events/{event_id}/arrivals.svg"): {200},
+    # Certificates (API.md section 11)
+    ("GET", "/events/{event_id}/certificates"): {200},
+    ("GET", "/events/{event_id}/certificates.pdf"): {200},
+    ("GET", "/certificates/{number}"): {200},
+    ("GET", "/c/{number}"): {200, 304},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})

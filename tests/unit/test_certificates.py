@@ -53,7 +53,9 @@ def person(attended, status="active") -> Attendee:
         status=status,
         badge_serial=1,
         registered_at=at,
-        checkins={day: Checkin(at=at, desk="A", desk_token_id=None, scan_id=None) for day in attended},
+        checkins={
+            day: Checkin(at=at, desk="A", desk_token_id=None, scan_id=None) for day in attended
+        },
     )
 
 
@@ -67,7 +69,9 @@ SUBSETS = [list(s) for n in range(4) for s in itertools.combinations(DAYS, n)]
 
 
 @pytest.mark.parametrize("rule,needed", RULES)
-@pytest.mark.parametrize("attended", SUBSETS, ids=lambda s: "+".join(d.isoformat() for d in s) or "none")
+@pytest.mark.parametrize(
+    "attended", SUBSETS, ids=lambda s: "+".join(d.isoformat() for d in s) or "none"
+)
 @pytest.mark.parametrize("status", ["active", "cancelled", "withdrawn", "erased"])
 def test_eligibility_over_every_rule_day_and_status(rule, needed, attended, status):
     event = three_day_event(rule)
@@ -144,7 +148,9 @@ def page(name="Đỗ Thị Hương", signatories=2) -> CertificatePage:
         hours=16,
         number="SOCMED16-0042-7KQ3MX",
         url="http://127.0.0.1:8000/c/SOCMED16-0042-7KQ3MX",
-        signatories=[Signature(f"Penanda Tangan {i}", "Direktur / Director") for i in range(signatories)],
+        signatories=[
+            Signature(f"Penanda Tangan {i}", "Direktur / Director") for i in range(signatories)
+        ],
     )
 
 
