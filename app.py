@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Chalice, Response
 
 from chalicelib.api.errors import edge_refusal, outcome_status, refusal_parts
+from chalicelib.api.origin import request_origin
 from chalicelib.api.pages import PAGE_DESCRIPTIONS, PAGES
 from chalicelib.api.routes import (
     BINARY_TYPES,
@@ -677,23 +678,6 @@ def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
 
 # --- certificates (API.md section 11) -------------------------------------------
 
-_HOST = __import__("re").compile(
-    r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$"
-)
-
-
-def request_origin(request: Request) -> str:
-    """The origin the client reached us at, for links printed in documents (the QR's URL)."""
-    headers = request.headers
-    host = headers.get("x-forwarded-host") or headers.get("host") or "localhost"
-    if not _HOST.match(host):
-        host = "localhost"
-    scheme = headers.get("x-forwarded-proto") or (
-        "http" if host.split(":")[0] in ("localhost", "127.0.0.1") else "https"
-    )
-    return f"{'https' if scheme == 'https' else 'http'}://{host}"
-
-
 DOWNLOAD = {"X-Content-Type-Options": "nosniff"}
 NOT_YET = "The event's last day has not closed yet, or the event gives no certificates."
 
@@ -706,7 +690,11 @@ NOT_YET = "The event's last day has not closed yet, or the event gives no certif
     "number (the first listing gives them; they never change). `short` lists the active "
     "registrations the rule does not admit, with the days they missed. Not cached.",
     role=ORGANISER,
-    replies={200: Reply("The certificates, by name, and those short of the rule.", dict)},
+    replies={
+        200: Reply(
+            "The certificates, by name, and those short of the rule.", shapes.CertificateList
+        )
+    },
     errors=(Code.EVENT_NOT_FOUND,),
 )
 def certificates(call: Call, event_id: str) -> Response:
@@ -737,7 +725,7 @@ def certificates_pdf(call: Call, event_id: str) -> Response:
     summary="Verify a certificate",
     description="Public: shows only the name, the event, its dates and the days attended. "
     "The number is read case-insensitively. Not cached.",
-    replies={200: Reply("The certificate is valid.", dict)},
+    replies={200: Reply("The certificate is valid.", shapes.CertificateVerified)},
     errors=(Code.CERTIFICATE_NOT_FOUND, Code.CERTIFICATE_REVOKED),
     notes={
         Code.CERTIFICATE_NOT_FOUND: "Never given (any character changed, or made up).",

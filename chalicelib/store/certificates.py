@@ -1,7 +1,9 @@
 """Certificate numbers: given once per attendee, never twice, never changed.
 
 A number is given in one transaction of two writes: the number's own item
-(`CERT#<number>`, new: no number is ever given twice) and the attendee's
+(`CERT#<number>`, new: no number is ever given twice; it keeps the name and the
+days attended as the certificate shows them, its own record, which outlives the
+registration's retention erasure) and the attendee's
 `certificate` attribute (set only where none is yet, on an active
 registration). Two requests giving the same person a number at once: one
 transaction wins, the other is cancelled and reads the winner's number back.
@@ -39,6 +41,9 @@ class CertificateRecord:
     attendee_id: str
     sequence: int
     issued_at: str
+    # What verification shows, as it was when the number was given.
+    name: str
+    days_attended: list[str]
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class NewNumber:
     attendee_id: str
     number: str
     sequence: int
+    name: str
+    days_attended: list[str]
 
 
 class CertificateRepository:
@@ -80,6 +87,8 @@ class CertificateRepository:
                     "attendee_id": new.attendee_id,
                     "sequence": new.sequence,
                     "issued_at": at.isoformat(),
+                    "name": new.name,
+                    "days_attended": new.days_attended,
                 },
             )
             tx.update(
@@ -106,4 +115,6 @@ class CertificateRepository:
             attendee_id=data["attendee_id"],
             sequence=int(data["sequence"]),
             issued_at=data["issued_at"],
+            name=data.get("name", ""),
+            days_attended=list(data.get("days_attended", [])),
         )

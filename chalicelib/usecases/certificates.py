@@ -7,13 +7,14 @@ chalicelib.documents.certificates (fpdf2) is imported in the PDF calls only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
-from chalicelib.core import presenters
+from chalicelib.core import presenters, shapes
 from chalicelib.core.certificates import (
     Eligibility,
     available_from,
     certificate_number,
+    days_attended,
     eligibility,
     hours,
     is_available,
@@ -64,6 +65,13 @@ def certificate_not_found() -> Refusal:
     return Refusal(Code.CERTIFICATE_NOT_FOUND, "No certificate has this number.")
 
 
+def _still_attended(attendee: Attendee, days: list[str]) -> bool:
+    """Whether every day the certificate shows is still a check-in on the record (an
+    organiser who undid one corrected the attendance it certifies)."""
+    checked_in = {day.isoformat() for day in attendee.checkins}
+    return all(day in checked_in for day in days)
+
+
 @dataclass(frozen=True)
 class CertificateMail:
     """One person's certificate, ready to attach (issue 21, email)."""
@@ -90,7 +98,7 @@ class Certificates:
         and one that lost the race reads the winner's number back.
         """
         numbers = {a.id: a.certificate for a in attendees if a.certificate}
-        waiting = [a.id for a in attendees if not a.certificate]
+        waiting = [a for a in attendees if not a.certificate]
         for _ in range(_ATTEMPTS):
             if not waiting:
                 return numbers
@@ -99,32 +107,40 @@ class Certificates:
                 given = self._give(event, chunk)
                 if given is None and len(chunk) > 1:
                     given = {}
-                    for attendee_id in chunk:
-                        given.update(self._give(event, [attendee_id]) or {})
+                    for attendee in chunk:
+                        given.update(self._give(event, [attendee]) or {})
                 numbers.update(given or {})
             # Those still without: read back what another request gave them.
-            missing = [attendee_id for attendee_id in waiting if attendee_id not in numbers]
+            missing = [a.id for a in waiting if a.id not in numbers]
             found = self._store.attendees.get_many(missing) if missing else {}
             waiting = []
             for attendee_id in missing:
-                attendee = found.get(attendee_id)
-                if attendee is None or not attendee.is_active:
+                again = found.get(attendee_id)
+                if again is None or not again.is_active:
                     raise temporarily_unavailable()
-                if attendee.certificate:
-                    numbers[attendee_id] = attendee.certificate
+                if again.certificate:
+                    numbers[attendee_id] = again.certificate
                 else:
-                    waiting.append(attendee_id)
+                    waiting.append(again)
         if waiting:
             raise temporarily_unavailable()
         return numbers
 
-    def _give(self, event: Event, attendee_ids: list[str]) -> dict[str, str] | None:
+    def _give(self, event: Event, attendees: list[Attendee]) -> dict[str, str] | None:
+        """Numbers for these attendees, each kept with what its verification shows
+        (the name and days attended as they are now: the certificate's own record)."""
         from chalicelib.store.certificates import NewNumber
 
-        first = self._store.certificates.reserve(event.id, len(attendee_ids))
+        first = self._store.certificates.reserve(event.id, len(attendees))
         new = [
-            NewNumber(attendee_id, certificate_number(self._secret, event.id, first + i), first + i)
-            for i, attendee_id in enumerate(attendee_ids)
+            NewNumber(
+                attendee.id,
+                certificate_number(self._secret, event.id, first + i),
+                first + i,
+                name=attendee.name,
+                days_attended=[day.isoformat() for day in days_attended(event, attendee)],
+            )
+            for i, attendee in enumerate(attendees)
         ]
         if not self._store.certificates.give(event.id, new, self._clock.now()):
             return None
@@ -140,7 +156,7 @@ class Certificates:
         )
         return record, [(a, eligibility(event, a)) for a in people]
 
-    def listing(self, event_id: str) -> dict[str, Any]:
+    def listing(self, event_id: str) -> shapes.CertificateList:
         """Who has earned a certificate (numbered, once the event is over) and who is short."""
         record, standings = self._standings(event_id)
         event = record.event
@@ -149,7 +165,9 @@ class Certificates:
         numbers = self.numbers_for(event, earned) if available else {}
         return {
             "event_id": event.id,
-            "rule": event.certificate.model_dump(mode="json") if event.certificate else None,
+            "rule": cast(shapes.CertificateRule, event.certificate.model_dump(mode="json"))
+            if event.certificate
+            else None,
             "available": available,
             "available_from": utc_iso(available_from(event)),
             "certificates": [
@@ -255,30 +273,40 @@ class Certificates:
 
     # --- public ------------------------------------------------------------------
 
-    def verify(self, text: str) -> dict[str, Any]:
-        """The public check of a number: 404 if never given, 410 if revoked."""
+    def verify(self, text: str) -> shapes.CertificateVerified:
+        """The public check of a number: 404 if never given, 410 if revoked.
+
+        What it shows is the certificate's own record, kept with its number when
+        it was given, so it outlives the retention erasure of the registration
+        (API.md section 10). Revoked: the registration was cancelled, or
+        withdrawn by the person (their data erased at their request), or a day
+        it shows was undone; an attendee item gone or expired at the end of
+        retention is none of these (its status and check-ins stay as they were).
+        """
         number = normalise_number(text)
         found = self._store.certificates.get(number) if number else None
         if found is None:
             raise certificate_not_found()
-        record = event_record(self._store, found.event_id)
-        event = record.event
         attendee = self._store.attendees.get(found.attendee_id)
-        standing = eligibility(event, attendee) if attendee else None
-        if attendee is None or standing is None or not standing.eligible:
+        if attendee is not None and not attendee.is_active:
             raise Refusal(
                 Code.CERTIFICATE_REVOKED,
-                "This certificate was revoked: the registration was withdrawn, cancelled or "
-                "erased, or its attendance was corrected.",
+                "This certificate was revoked: the registration was cancelled or withdrawn.",
             )
+        if attendee is not None and not _still_attended(attendee, found.days_attended):
+            raise Refusal(
+                Code.CERTIFICATE_REVOKED,
+                "This certificate was revoked: the attendance it shows was corrected.",
+            )
+        event = event_record(self._store, found.event_id).event
         return {
             "number": found.number,
             "valid": True,
-            "name": attendee.name,
+            "name": found.name,
             "event": {
                 "id": event.id,
                 "title": event.title,
                 "dates": [day.isoformat() for day in event.dates],
             },
-            "days_attended": [day.isoformat() for day in standing.attended],
+            "days_attended": found.days_attended,
         }

@@ -113,6 +113,62 @@ def test_a_cancelled_registration_revokes_its_certificate(
     assert_error(api.get(f"/certificates/{number}"), 410, "certificate_revoked")
 
 
+def issued(api, organiser, desk_token, clock, register):
+    both, _ = setup(api, organiser, desk_token, clock, register)
+    clock.set(AFTER)
+    listed = api.get(f"/events/{WORKSHOP_ID}/certificates", token=organiser).json
+    return both, listed["certificates"][0]["number"]
+
+
+def attendee_item_key(attendee_id):
+    return {"pk": {"S": f"ATTENDEE#{attendee_id}"}, "sk": {"S": "ATTENDEE"}}
+
+
+def test_verification_outlives_the_retention_erasure(
+    api, organiser, desk_token, clock, register, dynamodb
+):
+    """The number's item is the certificate's own record (API.md section 10: certificate
+    verification stays): the registration's erasure or its TTL sweep leave it as issued."""
+    both, number = issued(api, organiser, desk_token, clock, register)
+    shown = api.get(f"/certificates/{number}").json
+    key = attendee_item_key(both["attendee_id"])
+    # Retention's erasure empties the personal fields (status and check-ins stay)...
+    dynamodb.update_item(
+        TableName="hadir-test",
+        Key=key,
+        UpdateExpression="SET #name = :empty, organisation = :empty, email = :empty",
+        ExpressionAttributeNames={"#name": "name"},
+        ExpressionAttributeValues={":empty": {"S": ""}},
+    )
+    assert api.get(f"/certificates/{number}").json == shown
+    # ...and the TTL sweep removes the item.
+    dynamodb.delete_item(TableName="hadir-test", Key=key)
+    reply = api.get(f"/certificates/{number}")
+    assert reply.status == 200 and reply.json == shown and shown["name"] == "Đỗ Thị Hương"
+
+
+def test_a_withdrawal_by_the_person_revokes_its_certificate(
+    api, organiser, desk_token, clock, register, dynamodb
+):
+    both, number = issued(api, organiser, desk_token, clock, register)
+    # What DELETE /registrations/{token} leaves of a person who had checked in.
+    dynamodb.update_item(
+        TableName="hadir-test",
+        Key=attendee_item_key(both["attendee_id"]),
+        UpdateExpression="SET #status = :withdrawn, #name = :empty",
+        ExpressionAttributeNames={"#status": "status", "#name": "name"},
+        ExpressionAttributeValues={":withdrawn": {"S": "withdrawn"}, ":empty": {"S": ""}},
+    )
+    assert_error(api.get(f"/certificates/{number}"), 410, "certificate_revoked")
+
+
+def test_unknown_and_altered_numbers_are_not_found(api, organiser, desk_token, clock, register):
+    _, number = issued(api, organiser, desk_token, clock, register)
+    altered = number[:-1] + ("A" if number[-1] != "A" else "B")
+    for text in (altered, "SOCMED16-9999-ABCDEF", "nonsense"):
+        assert_error(api.get(f"/certificates/{text}"), 404, "certificate_not_found")
+
+
 def test_one_persons_pdf_refuses_until_over_and_when_short(
     api, organiser, desk_token, clock, register, hadir
 ):
