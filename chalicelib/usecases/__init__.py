@@ -170,7 +170,7 @@ class Hadir:
         self._tokens.revoke(event_id, token_id)
 
     # certificates (API.md section 11)
-    def certificates(self, event_id: str) -> dict:
+    def certificates(self, event_id: str) -> shapes.CertificateList:
         return self._certificates.listing(event_id)
 
     def certificates_pdf(self, event_id: str, origin: str) -> bytes:
@@ -188,5 +188,5 @@ class Hadir:
         """Who can be sent a certificate now (attendee ids); none before the event is over."""
         return self._certificates.eligible_attendees(event_id)
 
-    def verify_certificate(self, number: str) -> dict:
+    def verify_certificate(self, number: str) -> shapes.CertificateVerified:
         return self._certificates.verify(number)
