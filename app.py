@@ -34,6 +34,7 @@ from chalicelib.api.routes import (
 from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, ORGANISER
+from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
     AttendeeQuery,
@@ -795,11 +796,15 @@ for _page in PAGES:
         ),
         304: NOT_MODIFIED,
     },
+    errors=(Code.CERTIFICATE_NOT_FOUND,),
+    notes={Code.CERTIFICATE_NOT_FOUND: "Not a certificate number's shape."},
     stored=False,
 )
 def certificate_page(call: Call, number: str) -> Response:
     from chalicelib.api.pages import page
 
+    if normalise_number(number) is None:
+        raise certificate_not_found()
     return static_response(call.request, *page("certificate"))
 
 

@@ -22,6 +22,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.api.errors import STATUS
 from chalicelib.core.auth import DESK, DESK_TOKEN_ID_PATTERN, ORGANISER
 from chalicelib.core.badges import ATTENDEE_ID_PATTERN
+from chalicelib.core.certificates import NUMBER_PATTERN_ANY_CASE
 from chalicelib.core.errors import Code
 from chalicelib.core.models import EVENT_ID_PATTERN
 from chalicelib.core.shapes import Error
@@ -59,7 +60,11 @@ PATH_SCHEMAS = {
     "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
     "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
     "name": {"type": "string", "examples": ["common.js", "hadir.css", "jsQR-1.4.0.js"]},
-    "number": {"type": "string", "maxLength": 40, "examples": ["SOCMED16-0001-ABCDEF"]},
+    "number": {
+        "type": "string",
+        "pattern": NUMBER_PATTERN_ANY_CASE,
+        "examples": ["SOCMED16-0001-ABCDEF"],
+    },
 }
 
 # A query parameter's words, unless its route gives its own (`Spec.query_notes`).

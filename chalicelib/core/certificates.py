@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from chalicelib.core.domain import Attendee
+from chalicelib.core.errors import Code, Refusal
 from chalicelib.core.models import Event
 
 ALL_DAYS = "all_days"
@@ -33,6 +34,8 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CHECK_LENGTH = 6
 _TAG_LENGTH = 8
 NUMBER_PATTERN = r"^[A-Z0-9]{1,8}-[0-9]{4,7}-[0-9A-HJKMNP-TV-Z]{6}$"
+# The same, as typed in any case (the path parameter's shape in the OpenAPI document).
+NUMBER_PATTERN_ANY_CASE = r"^[A-Za-z0-9]{1,8}-[0-9]{4,7}-[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{6}$"
 _NUMBER_SHAPE = re.compile(NUMBER_PATTERN)
 
 
@@ -115,6 +118,10 @@ def normalise_number(text: str) -> str | None:
     cannot be one: such a text is never looked up."""
     number = text.strip().upper()
     return number if _NUMBER_SHAPE.match(number) else None
+
+
+def certificate_not_found() -> Refusal:
+    return Refusal(Code.CERTIFICATE_NOT_FOUND, "No certificate has this number.")
 
 
 def is_number_of(secret: bytes, event_id: str, number: str) -> bool:

@@ -13,6 +13,7 @@ from chalicelib.core import presenters, shapes
 from chalicelib.core.certificates import (
     Eligibility,
     available_from,
+    certificate_not_found,
     certificate_number,
     days_attended,
     eligibility,
@@ -59,10 +60,6 @@ def not_eligible(standing: Eligibility) -> Refusal:
         f"Attended {attended} day{'s' if attended != 1 else ''}; "
         f"the certificate needs {standing.needed}.",
     )
-
-
-def certificate_not_found() -> Refusal:
-    return Refusal(Code.CERTIFICATE_NOT_FOUND, "No certificate has this number.")
 
 
 def _still_attended(attendee: Attendee, days: list[str]) -> bool:
