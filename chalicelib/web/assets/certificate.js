@@ -43,14 +43,14 @@ function row(label, value) {
 function render() {
   clear(root);
   root.append(el("header", {}, el("h1", {}, t("title")), languageSwitch(render)));
-  root.append(el("p", { class: "number", "data-testid": "number" }, `${t("number")}: ${number}`));
+  root.append(el("p", { class: "number", "data-testid": "number" }, `${t("number")}: ${reply && reply.ok ? reply.data.number : number}`));
   if (reply === null) {
     root.append(el("p", { class: "notice bad", "data-testid": "result" }, t("offline")));
     return;
   }
   if (reply.ok) {
     const c = reply.data;
-    root.append(el("p", { class: "notice good", "data-testid": "result" }, t("valid")));
+    root.append(el("p", { class: "notice ok", "data-testid": "result" }, t("valid")));
     root.append(
       el(
         "dl",
