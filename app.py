@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Chalice, Response
 
 from chalicelib.api.errors import edge_refusal, outcome_status, refusal_parts
+from chalicelib.api.origin import request_origin
 from chalicelib.api.pages import PAGE_DESCRIPTIONS, PAGES
 from chalicelib.api.routes import (
     BINARY_TYPES,
@@ -33,6 +34,7 @@ from chalicelib.api.routes import (
 from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, ORGANISER
+from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
     AttendeeQuery,
@@ -675,6 +677,66 @@ def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
     return Response(body="", status_code=204)
 
 
+# --- certificates (API.md section 11) -------------------------------------------
+
+DOWNLOAD = {"X-Content-Type-Options": "nosniff"}
+NOT_YET = "The event's last day has not closed yet, or the event gives no certificates."
+
+
+@route(
+    "/events/{event_id}/certificates",
+    "GET",
+    summary="Certificates: who has earned one, and who is short",
+    description="Once the event's last day has closed, everyone the rule admits is given a "
+    "number (the first listing gives them; they never change). `short` lists the active "
+    "registrations the rule does not admit, with the days they missed. Not cached.",
+    role=ORGANISER,
+    replies={
+        200: Reply(
+            "The certificates, by name, and those short of the rule.", shapes.CertificateList
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def certificates(call: Call, event_id: str) -> Response:
+    return json_response(hadir().certificates(event_id), headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/certificates.pdf",
+    "GET",
+    summary="Every certificate, to print",
+    description="Every eligible person's certificate, one an A4 landscape page, by name. "
+    "Send `Accept: application/pdf` (or `*/*`). Not cached.",
+    role=ORGANISER,
+    replies={200: Reply("The certificates.", media=(PDF,))},
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_YET_AVAILABLE, Code.SHEET_TOO_LARGE),
+    notes={Code.NOT_YET_AVAILABLE: NOT_YET},
+)
+def certificates_pdf(call: Call, event_id: str) -> Response:
+    pdf = hadir().certificates_pdf(event_id, request_origin(call.request))
+    response = file_response(pdf, "application/pdf", f"sertifikat-{event_id}.pdf", "attachment")
+    response.headers.update(DOWNLOAD)
+    return response
+
+
+@route(
+    "/certificates/{number}",
+    "GET",
+    summary="Verify a certificate",
+    description="Public: shows only the name, the event, its dates and the days attended. "
+    "The number is read case-insensitively. Not cached.",
+    replies={200: Reply("The certificate is valid.", shapes.CertificateVerified)},
+    errors=(Code.CERTIFICATE_NOT_FOUND, Code.CERTIFICATE_REVOKED),
+    notes={
+        Code.CERTIFICATE_NOT_FOUND: "Never given (any character changed, or made up).",
+        Code.CERTIFICATE_REVOKED: "The registration was withdrawn, cancelled or erased.",
+    },
+)
+def verify_certificate(call: Call, number: str) -> Response:
+    return json_response(hadir().verify_certificate(number), headers=NO_STORE)
+
+
 # --- pages (API.md §9) --------------------------------------------------------
 
 NOT_MODIFIED = Reply("Not modified (`If-None-Match`).")
@@ -718,6 +780,32 @@ def page_route(name: str) -> None:
 
 for _page in PAGES:
     page_route(_page)
+
+
+@route(
+    "/c/{number}",
+    "GET",
+    name="certificate_page",
+    summary=PAGE_DESCRIPTIONS["certificate"][0],
+    description=PAGE_DESCRIPTIONS["certificate"][1],
+    tag="pages",
+    replies={
+        200: Reply(
+            "The page: HTML that loads its script. Sent with a strict `Content-Security-Policy`.",
+            media=(HTML,),
+        ),
+        304: NOT_MODIFIED,
+    },
+    errors=(Code.CERTIFICATE_NOT_FOUND,),
+    notes={Code.CERTIFICATE_NOT_FOUND: "Not a certificate number's shape."},
+    stored=False,
+)
+def certificate_page(call: Call, number: str) -> Response:
+    from chalicelib.api.pages import page
+
+    if normalise_number(number) is None:
+        raise certificate_not_found()
+    return static_response(call.request, *page("certificate"))
 
 
 @route(

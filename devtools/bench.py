@@ -11,6 +11,7 @@ own work and moto's, never a network. Each figure that has a target says so.
 - cold start: `import app` against `import boto3, pydantic, chalice`;
 - the Lambda bundle, 1,000 badges as one PDF and 1,000 sign-in rows, each also with
   200-character unbroken names (issue 17: no slower than twice the normal names);
+- a certificate's time and size, and 1,000 certificates as one PDF;
 - `make run` (devtools/run_local.py, on DynamoDB Local): seconds from its start to
   its first answer on /health, on a new data directory and on an existing one
   (the engine already fetched: a warm machine).
@@ -416,6 +417,73 @@ def printing() -> None:
     )
 
 
+def _bench_logo(seed: int) -> str:
+    """A donor logo as organisers upload them: 600 x 200, a few colours, tens of KB."""
+    import base64
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (600, 200), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y = rng.randrange(600), rng.randrange(200)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + rng.randrange(10, 80), y + rng.randrange(10, 80)), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def certificates() -> None:
+    from chalicelib.core.certificates import certificate_number
+    from chalicelib.core.models import Logo
+    from chalicelib.documents.certificates import CertificatePage, Signature, certificates_pdf
+
+    logos = [Logo(name=f"Logo {index}", png_base64=_bench_logo(index)) for index in range(2)]
+
+    def page(index: int) -> CertificatePage:
+        number = certificate_number(b"b" * 32, "socmed-conservation-2016", index + 1)
+        return CertificatePage(
+            name=f"Peserta Nama Panjang {index:04d}",
+            organisation="Wahana Lingkungan Hidup Indonesia",
+            event_title="Civil Society's Social Media Capacity on Conservation Issues",
+            dates="29-30 November 2016",
+            venue="Hotel Grand Cemara",
+            days_attended=["29 November 2016", "30 November 2016"],
+            days_total=2,
+            hours=16,
+            number=number,
+            url=f"https://hadir.example/c/{number}",
+            signatories=[Signature("Dr. Ir. Bambang Sutrisno", "Chief of Party, USAID BIJAK")],
+        )
+
+    timings, size = [], 0
+    for _ in range(15):
+        started = time.perf_counter()
+        size = len(certificates_pdf([page(0)], logos))
+        timings.append(time.perf_counter() - started)
+    row(
+        "Certificates",
+        "one certificate, A4 landscape, 2 logos",
+        f"median {_ms(statistics.median(timings))} of 15, {size / 1024:.0f} KB",
+    )
+    pages_ = [page(index) for index in range(1000)]
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        size = len(certificates_pdf(pages_, logos))
+        timings.append(time.perf_counter() - started)
+    row(
+        "Certificates",
+        "1,000 certificates, one PDF (the bulk download), 2 logos",
+        f"median {statistics.median(timings):.2f} s of 3, {size / 1e6:.2f} MB",
+        "< 29 s, < 4.4 MB (6 MB as base64)",
+    )
+
+
 def pages() -> None:
     from devtools.page_weight import page_files, weight
 
@@ -538,6 +606,7 @@ def main() -> None:
     cold_start()
     bundle()
     printing()
+    certificates()
     pages()
     write_markdown()
 

@@ -235,11 +235,16 @@ def main() -> int:
         if given_token:
             where_token, bearer = "the one in HADIR_ORGANISER_TOKEN", "$HADIR_ORGANISER_TOKEN"
         elif token_made_now:
-            where_token = f"{organiser_token}\n  (made now and shown this once; kept in {token_file})"
+            where_token = (
+                f"{organiser_token}\n  (made now and shown this once; kept in {token_file})"
+            )
             bearer = f"$(cat {token_file})"
             dashboard = f"{base}/dashboard/{event_id}#token={organiser_token}"
         else:
-            where_token, bearer = f"in {token_file} (printed only when made)", f"$(cat {token_file})"
+            where_token, bearer = (
+                f"in {token_file} (printed only when made)",
+                f"$(cat {token_file})",
+            )
         print(
             f"""
 Hadir is serving on {base}  ({kept})

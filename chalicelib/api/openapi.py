@@ -22,6 +22,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.api.errors import STATUS
 from chalicelib.core.auth import DESK, DESK_TOKEN_ID_PATTERN, ORGANISER
 from chalicelib.core.badges import ATTENDEE_ID_PATTERN
+from chalicelib.core.certificates import NUMBER_PATTERN_ANY_CASE
 from chalicelib.core.errors import Code
 from chalicelib.core.models import EVENT_ID_PATTERN
 from chalicelib.core.shapes import Error
@@ -44,6 +45,7 @@ PATH_PARAMETERS = {
     "attendee_id": "The registration's `attendee_id`.",
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
     "name": "A page's script, style sheet or licence file, e.g. `common.js`.",
+    "number": "A certificate number, e.g. `SOCMED16-0042-7KQ3MX` (read case-insensitively).",
 }
 
 # What the app accepts in each path parameter; anything else is a 404 (or 422
@@ -58,6 +60,11 @@ PATH_SCHEMAS = {
     "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
     "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
     "name": {"type": "string", "examples": ["common.js", "hadir.css", "jsQR-1.4.0.js"]},
+    "number": {
+        "type": "string",
+        "pattern": NUMBER_PATTERN_ANY_CASE,
+        "examples": ["SOCMED16-0001-ABCDEF"],
+    },
 }
 
 # A query parameter's words, unless its route gives its own (`Spec.query_notes`).

@@ -35,6 +35,11 @@ PAGE_DESCRIPTIONS = {
         "For organisers: counts, chart, CSV, badge printing and desk tokens, with the "
         "organiser token (`#token=...`).",
     ),
+    "certificate": (
+        "Certificate verification page",
+        "Public: whether a certificate number is valid, with the name, event, dates and days "
+        "attended (served at /c/{number}).",
+    ),
 }
 # Every page is one shell (web/page.html) naming its script, <page>.js, and its
 # own style sheet after hadir.css; the kiosk is dressed as the desk.
@@ -43,6 +48,7 @@ PAGE_STYLESHEETS = {
     "desk": "desk.css",
     "kiosk": "desk.css",
     "dashboard": "dashboard.css",
+    "certificate": "certificate.css",
 }
 ASSET_DIRS = (WEB / "assets", WEB / "vendor")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")

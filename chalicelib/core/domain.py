@@ -104,6 +104,7 @@ class Attendee:
     reissues: list[BadgeIssue] = field(default_factory=list)
     cancelled_at: datetime | None = None
     prints: list[datetime] = field(default_factory=list)  # badge sheets it was on
+    certificate: str | None = None  # its certificate number, once given (never changes)
 
     @property
     def is_active(self) -> bool:

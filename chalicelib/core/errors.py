@@ -39,6 +39,11 @@ class Code(StrEnum):
     TOO_MANY_REISSUES = "too_many_reissues"
     BADGE_REVOKED = "badge_revoked"
     SHEET_TOO_LARGE = "sheet_too_large"
+    # Certificates (API.md section 11)
+    NOT_YET_AVAILABLE = "not_yet_available"
+    NOT_ELIGIBLE = "not_eligible"
+    CERTIFICATE_NOT_FOUND = "certificate_not_found"
+    CERTIFICATE_REVOKED = "certificate_revoked"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

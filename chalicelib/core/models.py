@@ -131,6 +131,68 @@ class EventDay(BaseModel):
         return self
 
 
+# --- certificates and logos (API.md section 11) ---------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_LOGO_BYTES = 200 * 1024
+MAX_LOGOS = 4
+# base64 of MAX_LOGO_BYTES, so a longer text is refused before it is decoded.
+_MAX_LOGO_BASE64 = 4 * ((MAX_LOGO_BYTES + 2) // 3)
+
+
+class Signatory(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    name: Text200 = Field(min_length=1)
+    title: Text200 = ""
+
+
+class CertificateRule(BaseModel):
+    """Who earns a certificate: everyone who attended every day, or at least `min_days`."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    rule: Literal["all_days", "min_days"]
+    min_days: int | None = Field(default=None, ge=1, le=366)
+    signatories: list[Signatory] = Field(default_factory=list, max_length=3)
+
+    @model_validator(mode="after")
+    def _min_days_with_its_rule(self) -> CertificateRule:
+        if (self.rule == "min_days") != (self.min_days is not None):
+            raise ValueError("min_days is given with the rule min_days, and only with it")
+        return self
+
+
+def png_bytes(text: str) -> bytes:
+    """The PNG a logo's base64 holds; ValueError if it is not base64 of a PNG."""
+    import base64
+    import binascii
+
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("is not base64") from None
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("is not a PNG image")
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValueError("is larger than 200 KB")
+    return data
+
+
+def _check_png(text: str) -> str:
+    png_bytes(text)
+    return text
+
+
+class Logo(BaseModel):
+    """A logo printed on certificates (donor marking), in the event's order."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    name: Text200 = Field(min_length=1)
+    png_base64: Annotated[str, Field(max_length=_MAX_LOGO_BASE64), AfterValidator(_check_png)]
+
+
 class Event(BaseModel):
     """The event document: what GET returns and PUT takes."""
 
@@ -146,6 +208,16 @@ class Event(BaseModel):
     days: list[EventDay] = Field(min_length=1, max_length=60)
     registration_open: bool = True
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
+    # No certificate: no certificates. Logos live in their own items (store/logos.py).
+    certificate: CertificateRule | None = None
+    logos: list[Logo] = Field(default_factory=list, max_length=MAX_LOGOS)
+
+    @model_validator(mode="after")
+    def _min_days_within_the_event(self) -> Event:
+        rule = self.certificate
+        if rule is not None and rule.min_days is not None and rule.min_days > len(self.days):
+            raise ValueError("certificate.min_days is more than the event's days")
+        return self
 
     @field_validator("days")
     @classmethod

@@ -104,6 +104,9 @@ class EventRecord:
     event: Event
     revision: int
     counters: dict[str, int]
+    # The event's logos by (name, sha256 of the PNG); their bytes are in their
+    # own items (store/keys.py logo_key) and `event.logos` is empty here.
+    logo_refs: tuple[tuple[str, str], ...] = ()
 
     def registered(self) -> int:
         return self.counters.get("registered", 0)

@@ -457,3 +457,74 @@ class DeskTokenList(TypedDict):
     """Never includes the tokens themselves."""
 
     desk_tokens: list[DeskToken]
+
+
+# --- certificates (API.md section 11) ----------------------------------------
+
+
+class CertificateSignatory(TypedDict):
+    name: str
+    title: str
+
+
+class CertificateRule(TypedDict):
+    """The event's rule, as in its document."""
+
+    rule: Literal["all_days", "min_days"]
+    min_days: int | None
+    signatories: list[CertificateSignatory]
+
+
+@with_config(DOCUMENTED)
+class CertificateEntry(TypedDict):
+    number: str | None
+    """Given the first time the list or a PDF is made after the last day closes; null before."""
+    attendee_id: str
+    name: str
+    organisation: str
+    days_attended: list[Date]
+
+
+@with_config(DOCUMENTED)
+class CertificateShort(TypedDict):
+    attendee_id: str
+    name: str
+    organisation: str
+    days_attended: list[Date]
+    missed: list[Date]
+    """The event days they were not checked in on."""
+    needed: int
+    """The days the rule asks for."""
+
+
+@with_config(DOCUMENTED)
+class CertificateList(TypedDict):
+    """By name: those the rule admits (`certificates`) and those it does not (`short`)."""
+
+    event_id: str
+    rule: CertificateRule | None
+    """Null: the event gives no certificates."""
+    available: bool
+    """Whether the last day has closed (numbers and PDFs are given from then on)."""
+    available_from: Instant
+    certificates: list[CertificateEntry]
+    not_eligible: Count
+    """How many active registrations the rule does not admit."""
+    short: list[CertificateShort]
+
+
+class CertificateEvent(TypedDict):
+    id: str
+    title: str
+    dates: list[Date]
+
+
+@with_config(DOCUMENTED)
+class CertificateVerified(TypedDict):
+    """Only what the certificate itself shows, as it was when its number was given."""
+
+    number: str
+    valid: Literal[True]
+    name: str
+    event: CertificateEvent
+    days_attended: list[Date]

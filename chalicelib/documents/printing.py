@@ -47,6 +47,9 @@ class BadgeCard:
     # What the holder is greeted by, printed large above the full name; none (or
     # the name itself, as for a single name) prints the name large as it is.
     display_name: str = ""
+    # The event's logos (name, PNG bytes), in order, small across the top (donor
+    # marking); fpdf2 embeds each image once however many badges show it.
+    logos: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,9 +234,10 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
     text_width = width - 2 * margin if portrait else width - qr_size - 2 * margin
     pdf.set_text_color(0, 0, 0)
 
+    top = _badge_logos(pdf, card.logos, x + margin, y + margin - 2, text_width, portrait)
     pdf.set_font(FONT, "", 7.5)
     size, title = _fit_lines(pdf, card.event_title, text_width, 7.5, 5, 2)
-    top = _text_block(pdf, x + margin, y + margin, text_width, title, size)
+    top = _text_block(pdf, x + margin, top, text_width, title, size)
     size, when_where = _fit_lines(pdf, f"{card.dates} · {card.venue}", text_width, 6.5, 5, 1)
     top = _text_block(pdf, x + margin, top + 0.5, text_width, when_where, size)
 
@@ -266,6 +270,22 @@ def draw_badge(pdf: FPDF, card: BadgeCard, x: float, y: float, width: float, hei
         else:
             pdf.set_xy(x + margin, y + height - margin - 3)
             pdf.cell(text_width, 3, label, align="L")
+
+
+def _badge_logos(
+    pdf: FPDF, logos: tuple[tuple[str, bytes], ...], x: float, y: float, width: float, tall: bool
+) -> float:
+    """The logos in a row at the top of a badge, each in an equal slot, small enough
+    to leave the names their room: 7 mm high on a portrait badge, 5 mm on a
+    landscape one. Returns where the header's text starts."""
+    if not logos:
+        return y + 2
+    height, gap = (7.0, 3.0) if tall else (5.0, 2.0)
+    slot = (width - gap * (len(logos) - 1)) / len(logos)
+    for index, (name, png) in enumerate(logos):
+        left = x + index * (slot + gap)
+        pdf.image(png, x=left, y=y, w=slot, h=height, keep_aspect_ratio=True, title=name)
+    return y + height + 1.5
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from chalicelib.core.records import (
     WordHit,
 )
 from chalicelib.store.attendees import AttendeeRepository
+from chalicelib.store.certificates import CertificateRecord, CertificateRepository, NewNumber
 from chalicelib.store.client import GuardedClient, Unavailable
 from chalicelib.store.codec import (
     attendee_from_item,
@@ -54,9 +55,11 @@ __all__ = [
     "MAX_ITEMS_PER_PAGE",
     "TABLE_SCHEMA",
     "AlreadyWritten",
+    "CertificateRecord",
     "Conflict",
     "DeskTokenRecord",
     "EventRecord",
+    "NewNumber",
     "ScanEntry",
     "ScanRecord",
     "ScanReplayed",
@@ -79,6 +82,7 @@ class Store:
         self.attendees = AttendeeRepository(self._table)
         self.scans = ScanRepository(self._table)
         self.desk_tokens = DeskTokenRepository(self._table)
+        self.certificates = CertificateRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

@@ -176,6 +176,7 @@ def event_record(item: dict | None) -> EventRecord | None:
         event=Event.model_validate(data["doc"]),
         revision=int(data["revision"]),
         counters=counters,
+        logo_refs=tuple((ref["name"], ref["sha256"]) for ref in data["doc"].get("logo_refs", [])),
     )
 
 

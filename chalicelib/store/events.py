@@ -9,13 +9,14 @@ ends.
 
 from __future__ import annotations
 
+import hashlib
 from contextvars import ContextVar
 from datetime import datetime
 
-from chalicelib.core.models import Event
+from chalicelib.core.models import Event, Logo
 from chalicelib.core.records import EventRecord
 from chalicelib.store.codec import dump, event_record, values
-from chalicelib.store.keys import event_key
+from chalicelib.store.keys import event_key, logo_key
 from chalicelib.store.table import Table
 
 # The event read ahead for the request in hand: (repository, event id, record).
@@ -45,8 +46,15 @@ class EventRepository:
         _read_ahead.set(None)
 
     def put(self, event: Event, now: datetime) -> bool:
-        """Create or replace the event document; counters are kept. True if created."""
-        document = event.model_dump(mode="json")
+        """Create or replace the event document; counters are kept. True if created.
+
+        Logos are written first, each in its own item named by its content,
+        and the event item keeps only their names and hashes.
+        """
+        document = event.model_dump(mode="json", exclude={"logos"})
+        document["logo_refs"] = [
+            {"name": logo.name, "sha256": self._put_logo(event.id, logo)} for logo in event.logos
+        ]
         names = {"#doc": "doc", "#open": "registration_open", "#capacity": "capacity"}
         plain = {
             ":doc": document,
@@ -77,3 +85,31 @@ class EventRepository:
         # `revision` always changes, so its old value comes back whenever the
         # event existed (moto leaves out attributes whose value did not change).
         return "revision" not in response.get("Attributes", {})
+
+    def _put_logo(self, event_id: str, logo: Logo) -> str:
+        digest = hashlib.sha256(logo.png_base64.encode()).hexdigest()
+        self._client.put_item(
+            TableName=self._table.name,
+            Item=dump({**logo_key(event_id, digest), "png_base64": logo.png_base64}),
+        )
+        return digest
+
+    def logos(self, record: EventRecord) -> list[Logo]:
+        """The event's logos in order, read from their own items (one request).
+
+        A logo replaced since is no longer named by the event; its item stays,
+        unread (content-addressed, so a later PUT of the same logo reuses it).
+        """
+        if not record.logo_refs:
+            return []
+        event_id = record.event.id
+        # The same logo may be named twice; a batch read takes each key once.
+        digests = dict.fromkeys(digest for _, digest in record.logo_refs)
+        items = self._table.batch_get(logo_key(event_id, digest) for digest in digests)
+        logos = []
+        for name, digest in record.logo_refs:
+            key = logo_key(event_id, digest)
+            item = items.get((key["pk"], key["sk"]))
+            if item is not None:
+                logos.append(Logo.model_construct(name=name, png_base64=item["png_base64"]["S"]))
+        return logos

@@ -9,6 +9,9 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>#WORD#<2 letters>    <word>#<attendee>  a search word
     ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
     TOKEN#<sha256 of token>           TOKEN      desk or kiosk token lookup, by hash
+    EVENT#<event>                     CERTSEQ    the event's last certificate sequence
+    EVENT#<event>                     LOGO#<sha256>  one logo's PNG (content-addressed)
+    CERT#<number>                     CERT       a certificate number -> event, attendee
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
 EVENT#<event>#SCANS (by day and time received).
@@ -94,6 +97,20 @@ def attendees_partition(event_id: str) -> str:
 
 def scans_partition(event_id: str) -> str:
     return f"EVENT#{event_id}#SCANS"
+
+
+def certificate_counter_key(event_id: str) -> dict:
+    return {"pk": f"EVENT#{event_id}", "sk": "CERTSEQ"}
+
+
+def certificate_key(number: str) -> dict:
+    return {"pk": f"CERT#{number}", "sk": "CERT"}
+
+
+def logo_key(event_id: str, digest: str) -> dict:
+    # Beside the event item, never on it: four logos of 200 KB would not fit
+    # its 400 KB, and the door's hot read of the event stays small.
+    return {"pk": f"EVENT#{event_id}", "sk": f"LOGO#{digest}"}
 
 
 def event_of(pk: str) -> str:

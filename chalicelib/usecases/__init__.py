@@ -22,6 +22,7 @@ from chalicelib.core.models import (
     ScanQuery,
     WalkIn,
 )
+from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.desk import DeskWork
@@ -59,6 +60,7 @@ class Hadir:
         self._desk = DeskWork(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
+        self._certificates = Certificates(stores, clock, badge_secret)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -166,3 +168,25 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._tokens.revoke(event_id, token_id)
+
+    # certificates (API.md section 11)
+    def certificates(self, event_id: str) -> shapes.CertificateList:
+        return self._certificates.listing(event_id)
+
+    def certificates_pdf(self, event_id: str, origin: str) -> bytes:
+        return self._certificates.bulk_pdf(event_id, origin)
+
+    def certificate_pdf_for(self, event_id: str, attendee_id: str, origin: str) -> bytes:
+        """One attendee's certificate (the manage-token route of section 11)."""
+        return self._certificates.certificate_pdf_for(event_id, attendee_id, origin)
+
+    def certificate_mail(self, event_id: str, attendee_id: str, origin: str) -> CertificateMail:
+        """One attendee's certificate with its number and file name, for email."""
+        return self._certificates.certificate_mail(event_id, attendee_id, origin)
+
+    def certificate_recipients(self, event_id: str) -> list[str]:
+        """Who can be sent a certificate now (attendee ids); none before the event is over."""
+        return self._certificates.eligible_attendees(event_id)
+
+    def verify_certificate(self, number: str) -> shapes.CertificateVerified:
+        return self._certificates.verify(number)

@@ -14,7 +14,11 @@ class Events:
         self._clock = clock
 
     def get(self, event_id: str) -> Event:
-        return event_record(self._store, event_id).event
+        """The event document, its logos read from their own items."""
+        record = event_record(self._store, event_id)
+        if not record.logo_refs:
+            return record.event
+        return record.event.model_copy(update={"logos": self._store.events.logos(record)})
 
     def put(self, event: Event) -> bool:
         """Create or replace the event document; its counters are kept. True if created."""

@@ -18,11 +18,13 @@ from chalicelib.core.domain import (
     CheckinDecision,
     UndoDecision,
 )
-from chalicelib.core.models import Event
+from chalicelib.core.models import Event, Logo
 from chalicelib.core.search import SearchTerms
 from chalicelib.store import (
+    CertificateRecord,
     DeskTokenRecord,
     EventRecord,
+    NewNumber,
     ScanEntry,
     ScanRecord,
     StaffToken,
@@ -37,6 +39,7 @@ WalkInScan = tuple[CheckinDecision | None, ScanEntry, Breakdown | None]
 class Events(Protocol):
     def get(self, event_id: str) -> EventRecord | None: ...
     def put(self, event: Event, now: datetime) -> bool: ...
+    def logos(self, record: EventRecord) -> list[Logo]: ...
 
 
 class Attendees(Protocol):
@@ -109,6 +112,12 @@ class DeskTokens(Protocol):
     def find(self, token_hash: str) -> StaffToken | None: ...
 
 
+class Certificates(Protocol):
+    def reserve(self, event_id: str, count: int) -> int: ...
+    def give(self, event_id: str, numbers: list[NewNumber], at: datetime) -> bool: ...
+    def get(self, number: str) -> CertificateRecord | None: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -120,6 +129,8 @@ class Stores(Protocol):
     def scans(self) -> Scans: ...
     @property
     def desk_tokens(self) -> DeskTokens: ...
+    @property
+    def certificates(self) -> Certificates: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

@@ -20,9 +20,9 @@ from chalicelib.core.errors import (
     not_an_event_day,
     temporarily_unavailable,
 )
-from chalicelib.core.models import Event
+from chalicelib.core.models import Event, png_bytes
 from chalicelib.core.names import greeting
-from chalicelib.store import Conflict
+from chalicelib.store import Conflict, EventRecord
 from chalicelib.usecases.common import Badges, by_name, event_record
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.registration import badge_holder
@@ -34,8 +34,13 @@ if TYPE_CHECKING:
 # base64 (4 bytes for 3): a PDF above this would not arrive.
 MAX_PDF_BYTES = 4_400_000
 
+# The event's logos as badges print them: (name, PNG bytes), in order.
+Logos = tuple[tuple[str, bytes], ...]
 
-def _card(event: Event, attendee: Attendee, code: str, reprint: int) -> BadgeCard:
+
+def _card(
+    event: Event, attendee: Attendee, code: str, reprint: int, logos: Logos = ()
+) -> BadgeCard:
     from chalicelib.documents.printing import BadgeCard
 
     return BadgeCard(
@@ -47,7 +52,13 @@ def _card(event: Event, attendee: Attendee, code: str, reprint: int) -> BadgeCar
         dates=presenters.date_range(event.dates),
         venue=event.venue.name,
         reprint=reprint,
+        logos=logos,
     )
+
+
+def _logos(store: Stores, record: EventRecord) -> Logos:
+    """The event's logos as the badges print them (API.md section 11), in order."""
+    return tuple((logo.name, png_bytes(logo.png_base64)) for logo in store.events.logos(record))
 
 
 class Printing:
@@ -61,8 +72,10 @@ class Printing:
         from chalicelib.documents import printing
 
         holder = badge_holder(self._store, self._badges, code)
-        event = event_record(self._store, holder.attendee.event_id).event
-        return printing.badge_pdf(_card(event, holder.attendee, holder.code, reprint=0))
+        record = event_record(self._store, holder.attendee.event_id)
+        logos = _logos(self._store, record)
+        card = _card(record.event, holder.attendee, holder.code, reprint=0, logos=logos)
+        return printing.badge_pdf(card)
 
     def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
         """Badges of every active attendee, or of those named, sorted by name.
@@ -72,13 +85,17 @@ class Printing:
         """
         from chalicelib.documents import printing
 
-        event = event_record(self._store, event_id).event
+        record = event_record(self._store, event_id)
+        event, logos = record.event, _logos(self._store, record)
         if attendee_ids:
             attendees = self._named_attendees(event, attendee_ids)
         else:
             attendees = [a for a in self._store.attendees.all_of(event_id) if a.is_active]
         attendees.sort(key=by_name)
-        cards = [_card(event, a, self._badges.code(a), reprint=len(a.prints)) for a in attendees]
+        cards = [
+            _card(event, a, self._badges.code(a), reprint=len(a.prints), logos=logos)
+            for a in attendees
+        ]
         pdf = printing.badge_sheet_pdf(cards, layout)
         if len(pdf) > MAX_PDF_BYTES:
             raise Refusal(

@@ -87,6 +87,8 @@ def test_the_seeded_workshop_is_the_documented_event(api):
         ],
         "registration_open": True,
         "capacity": None,
+        "certificate": None,  # API.md section 11: no certificates unless a rule is set
+        "logos": [],
     }
 
 

@@ -16,7 +16,7 @@ from chalicelib.api.errors import STATUS
 from chalicelib.api.openapi import openapi_document
 from chalicelib.core.errors import Code
 from chalicelib.seed import WORKSHOP_ID
-from tests.support.values import registration_body
+from tests.support.values import jakarta, registration_body
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +103,7 @@ CONTRACT_ERRORS = {
 
 # The success statuses the contract names for each route.
 # The pages and their files: static, they touch no table.
-PAGE_PATHS = ("/register/", "/desk/", "/kiosk/", "/dashboard/", "/assets/")
+PAGE_PATHS = ("/register/", "/desk/", "/kiosk/", "/dashboard/", "/assets/", "/c/")
 
 CONTRACT_SUCCESSES = {
     ("GET", "/health"): {200},
@@ -136,6 +136,11 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/attendance/report"): {200},
     ("GET", "/events/{event_id}/attendance.csv"): {200},
     ("GET", "/events/{event_id}/arrivals.svg"): {200},
+    # Certificates (API.md section 11)
+    ("GET", "/events/{event_id}/certificates"): {200},
+    ("GET", "/events/{event_id}/certificates.pdf"): {200},
+    ("GET", "/certificates/{number}"): {200},
+    ("GET", "/c/{number}"): {200, 304},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -679,7 +684,7 @@ def json_replies():
 
 
 def test_every_json_reply_validates_against_its_declared_schema(
-    api, document, organiser, desk_token
+    api, document, organiser, desk_token, clock
 ):
     """A realistic request for each JSON answer of each route, checked against the document."""
     checked = set()
@@ -730,6 +735,19 @@ def test_every_json_reply_validates_against_its_declared_schema(
     reply = api.post(f"{at}/desk-tokens", {"label": "Desk B"}, token=organiser)
     check("POST", f"{events}/desk-tokens", reply, 201)
     check("GET", f"{events}/desk-tokens", api.get(f"{at}/desk-tokens", token=organiser), 200)
+
+    # Certificates: one person short of the rule, one eligible, once the event is over.
+    event = api.get(at).json
+    rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}
+    assert api.put(at, {**event, "certificate": rule}, token=organiser).status == 200
+    check("GET", f"{events}/certificates", api.get(f"{at}/certificates", token=organiser), 200)
+    scan = {"code": code, "scan_id": "scan-0003"}
+    assert api.post(f"{at}/checkins", scan, token=desk_token).status == 201
+    clock.set(jakarta("2016-11-30T18:00"))
+    listed = api.get(f"{at}/certificates", token=organiser)
+    check("GET", f"{events}/certificates", listed, 200)
+    number = listed.json["certificates"][0]["number"]
+    check("GET", "/certificates/{number}", api.get(f"/certificates/{number}"), 200)
 
     assert checked == json_replies(), "drive the answers not checked here"
 

@@ -25,6 +25,7 @@ import {
   tokenForm,
   translator,
 } from "./common.js";
+import { createCertificates } from "./dashboard-certificates.js";
 
 const COUNTS_EVERY_MS = 5000;
 const REPORT_EVERY_MS = 15000;
@@ -431,6 +432,16 @@ function renderFailed() {
   );
 }
 
+// The certificate panel (API.md §11) lives in its own module.
+const certificates = createCertificates({
+  authorised: (...args) => authorised(...args),
+  refused: (reply) => refused(reply),
+  token: () => state.token,
+  event: () => state.event,
+  eventPath: (suffix) => path(suffix),
+  onEvent: (event) => (state.event = event),
+});
+
 function renderDashboard() {
   ui.notices = {};
   const noticeBox = (section) => {
@@ -473,6 +484,7 @@ function renderDashboard() {
     counts,
     el("div", { class: "grid-2" }, left, right),
   );
+  main.append(certificates.render());
   renderCounts();
   renderBreakdowns();
   renderTokenList();
