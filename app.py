@@ -35,6 +35,7 @@ from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
+    AttendeeCorrection,
     AttendeeQuery,
     BadgeSheetQuery,
     CheckinRequest,
@@ -504,6 +505,39 @@ def badge_sheet(call: Call, event_id: str) -> Response:
 )
 def cancel_registration(call: Call, event_id: str, attendee_id: str) -> Response:
     return json_response(hadir().cancel(event_id, attendee_id))
+
+
+@route(
+    "/events/{event_id}/attendees/{attendee_id}",
+    "PATCH",
+    summary="Correct a registration",
+    description="Any of `name`, `display_name`, `organisation`, `job_title`, `email`, "
+    "`phone`, `gender`, `organisation_type`, `days`; only the fields sent change (`null` "
+    "clears an optional one; `name`, `organisation` and `days` may not be null). Counts follow "
+    "a change of days, gender or organisation type, the search follows a change of name or "
+    "organisation and the email's uniqueness follows a change of address, all at once. The "
+    "badge code stays valid; the badge page and the next print show the new name. Each change "
+    "is kept in `changes` (when, by whom, which fields; the latest 50). A cancelled "
+    "registration is not corrected (409 `registration_cancelled`).",
+    role=DESK,
+    body=AttendeeCorrection,
+    replies={200: Reply("The corrected registration.", shapes.Attendee)},
+    errors=(
+        Code.ATTENDEE_NOT_FOUND,
+        Code.EVENT_NOT_FOUND,
+        Code.ALREADY_REGISTERED,
+        Code.DAY_HAS_CHECKIN,
+        Code.REGISTRATION_CANCELLED,
+    ),
+    notes={
+        Code.ALREADY_REGISTERED: "The new email address belongs to another registration.",
+        Code.DAY_HAS_CHECKIN: "`days` drops a day the person checked in on: undo it first.",
+        Code.REGISTRATION_CANCELLED: "The registration is cancelled.",
+    },
+)
+def correct_attendee(call: Call, event_id: str, attendee_id: str) -> Response:
+    corrected = hadir().correct_attendee(event_id, attendee_id, call.body, call.staff)
+    return json_response(corrected, headers=NO_STORE)
 
 
 @route(

@@ -39,6 +39,9 @@ class Code(StrEnum):
     TOO_MANY_REISSUES = "too_many_reissues"
     BADGE_REVOKED = "badge_revoked"
     SHEET_TOO_LARGE = "sheet_too_large"
+    # Correcting records (issue 16)
+    DAY_HAS_CHECKIN = "day_has_checkin"
+    EVENT_DAY_IN_USE = "event_day_in_use"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

@@ -227,6 +227,10 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> shapes.
             }
             for day, checkin in sorted(attendee.checkins.items())
         ],
+        "changes": [
+            {"at": utc_iso(change.at), "by": change.by, "fields": list(change.fields)}
+            for change in attendee.changes
+        ],
     }
 
 
@@ -296,12 +300,17 @@ def _cell(value: str | None) -> str:
     return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
+def _local(event: Event, instant: datetime) -> str:
+    """An instant as the event's wall clock, as a spreadsheet reads it."""
+    return instant.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
     """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
-    header += ["status", "days"]
+    header += ["status", "days", "job_title", "source", "registered_at"]
     for day in event.days:
         on = day.date.isoformat()
         header += [f"{on}_checked_in_at", f"{on}_desk", f"{on}_source"]
@@ -316,13 +325,15 @@ def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
             attendee.phone,
             attendee.status,
             " ".join(day.isoformat() for day in attendee.days),
+            attendee.job_title,
+            attendee.source,
+            _local(event, attendee.registered_at),
         ]
         for day in event.days:
             checkin = attendee.checkins.get(day.date)
             if checkin is None:
                 row += [None, None, None]
                 continue
-            local = checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
-            row += [local, checkin.desk, checkin.made_by]
+            row += [_local(event, checkin.at), checkin.desk, checkin.made_by]
         writer.writerow([_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()

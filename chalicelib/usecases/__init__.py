@@ -15,6 +15,7 @@ from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
+    AttendeeCorrection,
     AttendeeQuery,
     CheckinRequest,
     Event,
@@ -24,6 +25,7 @@ from chalicelib.core.models import (
 )
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
+from chalicelib.usecases.corrections import Corrections
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
 from chalicelib.usecases.ports import Stores
@@ -57,6 +59,7 @@ class Hadir:
         self._registrations = Registrations(stores, clock, badges, retrying, log)
         self._checkins = CheckIns(stores, clock, badges, retrying, log)
         self._desk = DeskWork(stores, clock, badges, retrying)
+        self._corrections = Corrections(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
 
@@ -125,6 +128,11 @@ class Hadir:
 
     def cancel(self, event_id: str, attendee_id: str) -> dict:
         return self._desk.cancel(event_id, attendee_id)
+
+    def correct_attendee(
+        self, event_id: str, attendee_id: str, patch: AttendeeCorrection, staff: Staff
+    ) -> shapes.Attendee:
+        return self._corrections.correct(event_id, attendee_id, patch, staff)
 
     def undo_checkin(
         self, event_id: str, attendee_id: str, on: str, staff: Staff
