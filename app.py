@@ -224,12 +224,18 @@ def get_event(call: Call, event_id: str) -> dict:
     "/events/{event_id}",
     "PUT",
     summary="Create or replace an event",
-    description="The body's `id` must match the path (else 422).",
+    description="The body's `id` must match the path (else 422). A day is known by its date: "
+    "a day whose date changes is dropped and another added.",
     role=ORGANISER,
     body=Event,
     replies={
         200: Reply("Replaced; the event as stored.", Event),
         201: Reply("Created; the event as stored.", Event),
+    },
+    errors=(Code.EVENT_DAY_IN_USE,),
+    notes={
+        Code.EVENT_DAY_IN_USE: "The new document drops, or changes the date of, a day that "
+        "registrations or check-ins point at (correct or cancel those first)."
     },
 )
 def put_event(call: Call, event_id: str) -> Response:

@@ -126,10 +126,11 @@ def attendee_from_item(item: dict) -> Attendee:
 def attendee_item(attendee: Attendee) -> dict:
     """A new registration's item: the attendee, its index keys and its check-in count.
 
-    A cancellation and badge prints are written by their own updates, never here.
+    A cancellation, badge prints and corrections (with the version they move,
+    absent until the first) are written by their own updates, never here.
     """
     data = _ATTENDEE.dump_python(
-        attendee, exclude={"id", "cancelled_at", "prints", "changes"}, exclude_none=True
+        attendee, exclude={"id", "cancelled_at", "prints", "changes", "version"}, exclude_none=True
     )
     return {
         **attendee_key(attendee.id),

@@ -55,7 +55,7 @@ class Hadir:
         self._stores = stores
         log = ScanLog(stores)
         self._tokens = Tokens(stores, clock, organiser_token_hash)
-        self._events = Events(stores, clock)
+        self._events = Events(stores, clock, retrying)
         self._registrations = Registrations(stores, clock, badges, retrying, log)
         self._checkins = CheckIns(stores, clock, badges, retrying, log)
         self._desk = DeskWork(stores, clock, badges, retrying)

@@ -293,3 +293,40 @@ def test_a_walk_in_without_email_sent_again_with_its_key_is_one_registration(api
 def test_online_registration_still_needs_an_email(api):
     reply = api.post(f"{EVENT}/registrations", registration_body(email=None))
     assert_validation(reply, "email")
+
+
+# --- events whose days are in use -----------------------------------------------------
+
+
+def event_body(api, **overrides):
+    doc = api.get(EVENT).json
+    doc.update(overrides)
+    return doc
+
+
+def test_a_day_registrations_point_at_cannot_be_dropped_or_moved(api, organiser, register):
+    register(days=[DAY2])
+    doc = api.get(EVENT).json
+    dropped = event_body(api, days=doc["days"][:1])
+    assert_error(api.put(EVENT, dropped, token=organiser), 409, "event_day_in_use")
+    moved_day = {**doc["days"][1], "date": "2016-12-01"}
+    moved = event_body(api, days=[doc["days"][0], moved_day])
+    assert_error(api.put(EVENT, moved, token=organiser), 409, "event_day_in_use")
+    assert api.get(EVENT).json["days"] == doc["days"]
+    # Day 1 has nobody: it may go (day 2 becomes day 1, keeping its date).
+    kept = event_body(api, days=[{**doc["days"][1], "number": 1}])
+    assert api.put(EVENT, kept, token=organiser).status == 200
+
+
+def test_a_day_freed_by_a_correction_may_be_dropped(api, organiser, register):
+    attendee_id = register()["attendee_id"]
+    doc = api.get(EVENT).json
+    one_day = event_body(api, days=doc["days"][:1])
+    assert_error(api.put(EVENT, one_day, token=organiser), 409, "event_day_in_use")
+    assert patch(api, organiser, attendee_id, {"days": [DAY1]}).status == 200
+    assert api.put(EVENT, one_day, token=organiser).status == 200
+
+
+def test_changing_other_fields_of_a_busy_event_is_fine(api, organiser, register):
+    register()
+    assert api.put(EVENT, event_body(api, title="Renamed"), token=organiser).status == 200
