@@ -23,6 +23,7 @@ from chalicelib.api.routes import (
     PDF,
     PNG,
     SVG,
+    XLSX,
     Call,
     Reply,
     Routes,
@@ -469,11 +470,17 @@ def sign_in_sheet(call: Call, event_id: str) -> Response:
     "GET",
     summary="Print badges",
     description="The badges of every active attendee, or of those named by `attendee_id`, "
-    "sorted by name. Each badge printed is added to its attendee's `badge.prints`; one "
-    "printed before is marked as a reprint. Send `Accept: application/pdf` (or `*/*`). "
-    "Not cached.",
+    "or (`unprinted=true`) of those never printed, sorted by name. With `mark_printed=true` "
+    "each badge on the sheet is added to its attendee's `badge.prints` (without it the sheet "
+    "is a preview and records nothing); one printed before is marked as a reprint. Send "
+    "`Accept: application/pdf` (or `*/*`). Not cached.",
     role=ORGANISER,
     query=BadgeSheetQuery,
+    query_notes={
+        "mark_printed": "`true`: record each badge as printed (send it when printing for real).",
+        "unprinted": "`true`: only the badges never printed (with `mark_printed`, "
+        '"print the new ones").',
+    },
     lists={
         "attendee_id": "Only these attendees; repeat it for each one, e.g. "
         "`?attendee_id=a&attendee_id=b`. Leave it out for every active attendee."
@@ -494,7 +501,10 @@ def sign_in_sheet(call: Call, event_id: str) -> Response:
     },
 )
 def badge_sheet(call: Call, event_id: str) -> Response:
-    sheet = hadir().badge_sheet(event_id, call.query.layout, call.lists["attendee_id"])
+    query = call.query
+    sheet = hadir().badge_sheet(
+        event_id, query.layout, call.lists["attendee_id"], query.mark_printed, query.unprinted
+    )
     return pdf_response(sheet, f"badges-{event_id}.pdf")
 
 
@@ -646,6 +656,34 @@ def attendance_csv(call: Call, event_id: str) -> Response:
         f"attendance-{event_id}.csv",
         "attachment",
     )
+
+
+@route(
+    "/events/{event_id}/attendance.xlsx",
+    "GET",
+    summary="The attendance list, as an Excel workbook",
+    description="The CSV's table as the sheet `Peserta - Attendees`, then one sheet per event "
+    "day (`Hari 1 - 2016-11-29`: everyone registered for that day or checked in on it, with "
+    "`checked_in_at` as a local time, `desk` and `checkin_source`). Every cell is typed: text "
+    "is text (a phone number such as `0812...` keeps its leading zero, with no quote mark), "
+    "`registered_at` and check-in instants are date-times in the event's local time, and no "
+    "cell is a formula (a value starting `=` is a text cell). Send `Accept: "
+    f"{XLSX}` (or `*/*`). Not cached.",
+    role=ORGANISER,
+    replies={
+        200: Reply(
+            "An .xlsx workbook, sent as an attachment (`Content-Disposition: attachment`).",
+            media=(XLSX,),
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def attendance_xlsx(call: Call, event_id: str) -> Response:
+    response = file_response(
+        hadir().attendance_xlsx(event_id), XLSX, f"attendance-{event_id}.xlsx", "attachment"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @route(

@@ -379,6 +379,9 @@ class BadgeSheetQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     layout: Literal["a6", "a4-8"] = "a4-8"
+    # Issue 16: a preview records nothing; only a sheet sent to the printer is a print.
+    mark_printed: bool = False
+    unprinted: bool = False
 
 
 class SignInSheetQuery(BaseModel):

@@ -305,35 +305,54 @@ def _local(event: Event, instant: datetime) -> str:
     return instant.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
-    """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+# A cell of the attendance table: text, an instant (shown in local time), or empty.
+Cell = str | datetime | None
+
+# What each registration came through, as the exports name it.
+EXPORT_SOURCES = {"online": "online", "walk_in": "walk_in", "import": "import"}
+
+
+def attendance_header(event: Event) -> list[str]:
     header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
     header += ["status", "days", "job_title", "source", "registered_at"]
     for day in event.days:
         on = day.date.isoformat()
         header += [f"{on}_checked_in_at", f"{on}_desk", f"{on}_source"]
-    writer.writerow(header)
+    return header
+
+
+def attendance_row(event: Event, attendee: Attendee) -> list[Cell]:
+    """One registration's row of the attendance table (the CSV's and the XLSX's)."""
+    row: list[Cell] = [
+        attendee.name,
+        attendee.organisation,
+        attendee.organisation_type,
+        attendee.gender,
+        attendee.email,
+        attendee.phone,
+        attendee.status,
+        " ".join(day.isoformat() for day in attendee.days),
+        attendee.job_title,
+        EXPORT_SOURCES.get(attendee.source, attendee.source),
+        attendee.registered_at,
+    ]
+    for day in event.days:
+        checkin = attendee.checkins.get(day.date)
+        if checkin is None:
+            row += [None, None, None]
+            continue
+        row += [checkin.at, checkin.desk, checkin.made_by]
+    return row
+
+
+def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
+    """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(attendance_header(event))
     for attendee in attendees:
-        row = [
-            attendee.name,
-            attendee.organisation,
-            attendee.organisation_type,
-            attendee.gender,
-            attendee.email,
-            attendee.phone,
-            attendee.status,
-            " ".join(day.isoformat() for day in attendee.days),
-            attendee.job_title,
-            attendee.source,
-            _local(event, attendee.registered_at),
-        ]
-        for day in event.days:
-            checkin = attendee.checkins.get(day.date)
-            if checkin is None:
-                row += [None, None, None]
-                continue
-            row += [_local(event, checkin.at), checkin.desk, checkin.made_by]
-        writer.writerow([_cell(value) for value in row])
+        row = attendance_row(event, attendee)
+        writer.writerow(
+            [_local(event, value) if isinstance(value, datetime) else _cell(value) for value in row]
+        )
     return "\ufeff" + buffer.getvalue()

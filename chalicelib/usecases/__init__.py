@@ -146,8 +146,15 @@ class Hadir:
     def badge_pdf(self, code: str) -> bytes:
         return self._printing.badge_pdf(code)
 
-    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
-        return self._printing.badge_sheet(event_id, layout, attendee_ids)
+    def badge_sheet(
+        self,
+        event_id: str,
+        layout: str,
+        attendee_ids: list[str],
+        mark_printed: bool = False,
+        unprinted: bool = False,
+    ) -> bytes:
+        return self._printing.badge_sheet(event_id, layout, attendee_ids, mark_printed, unprinted)
 
     def sign_in_sheet(self, event_id: str, on: date) -> bytes:
         return self._printing.sign_in_sheet(event_id, on)
@@ -161,6 +168,9 @@ class Hadir:
 
     def attendance_csv(self, event_id: str) -> str:
         return self._reports.attendance_csv(event_id)
+
+    def attendance_xlsx(self, event_id: str) -> bytes:
+        return self._reports.attendance_xlsx(event_id)
 
     def arrivals_svg(self, event_id: str, on: date) -> str:
         return self._reports.arrivals_svg(event_id, on)

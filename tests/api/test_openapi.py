@@ -27,7 +27,7 @@ PAGE_SIZES = {"find_attendees": (1, 100, 20), "scans": (1, 200, 50)}
 # From ../shared/API.md: the error codes the contract names for each route, by status.
 CONTRACT_ERRORS = {
     ("GET", "/events/{event_id}"): {404: {"event_not_found"}},
-    ("PUT", "/events/{event_id}"): {422: {"validation_error"}},
+    ("PUT", "/events/{event_id}"): {409: {"event_day_in_use"}, 422: {"validation_error"}},
     ("POST", "/events/{event_id}/registrations"): {
         404: {"event_not_found"},
         409: {"already_registered", "event_full", "registration_closed"},
@@ -99,6 +99,13 @@ CONTRACT_ERRORS = {
         409: {"not_an_event_day"},
         422: {"validation_error"},
     },
+    # Issue 16 (section 10): correcting records, days in use, the XLSX export.
+    ("PATCH", "/events/{event_id}/attendees/{attendee_id}"): {
+        404: {"attendee_not_found"},
+        409: {"already_registered", "day_has_checkin"},
+        422: {"validation_error"},
+    },
+    ("GET", "/events/{event_id}/attendance.xlsx"): {404: {"event_not_found"}},
 }
 
 # The success statuses the contract names for each route.
@@ -136,6 +143,9 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/attendance/report"): {200},
     ("GET", "/events/{event_id}/attendance.csv"): {200},
     ("GET", "/events/{event_id}/arrivals.svg"): {200},
+    # Issue 16: correcting records, the XLSX export.
+    ("PATCH", "/events/{event_id}/attendees/{attendee_id}"): {200},
+    ("GET", "/events/{event_id}/attendance.xlsx"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -627,7 +637,9 @@ def test_desk_work_replies_have_the_documented_shapes(api, document, organiser, 
     reply = api.post(f"{at}/attendees/{late_id}/badge", {"reason": "lost"}, token=desk_token)
     check_reply(document, "POST", f"{attendee}/badge", reply, 201)
     pdf = {"Accept": "application/pdf"}
-    printed = api.get(f"{at}/badges.pdf?attendee_id={late_id}", token=organiser, headers=pdf)
+    printed = api.get(
+        f"{at}/badges.pdf?attendee_id={late_id}&mark_printed=true", token=organiser, headers=pdf
+    )
     assert printed.status == 200, printed
     reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)
     check_reply(document, "GET", attendee, reply, 200)

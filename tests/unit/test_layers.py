@@ -24,6 +24,7 @@ ALLOWED = {
         "qrcode",
         "png",
         "defusedxml",
+        "openpyxl",
     },
 }
 
