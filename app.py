@@ -634,7 +634,9 @@ def attendance_report(call: Call, event_id: str) -> Response:
     summary="The attendance list, as CSV",
     description="One row per registration, cancelled ones included, by name, under a header "
     "row of `name`, `organisation`, `organisation_type`, `gender`, `email`, `phone`, `status` "
-    "(`active` or `cancelled`), `days` (the dates registered for, space-separated), then for "
+    "(`active` or `cancelled`), `days` (the dates registered for, space-separated), "
+    "`job_title`, `source` (`online`, `walk_in` or `import`), `registered_at` (local time, "
+    "`YYYY-MM-DD HH:MM:SS`), then for "
     "each event day `<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`), `<date>_desk` "
     "and `<date>_source` (`scan`, `search` or `paper`). A value left out, or a day not checked "
     "in, is an empty cell; a value a spreadsheet would run as a formula (one starting `=`, `+`, "

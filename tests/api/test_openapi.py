@@ -724,6 +724,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     reply = api.get(f"{at}/attendees?q=sit", token=desk_token)
     check("GET", f"{events}/attendees", reply, 200)
     check("GET", attendee, api.get(f"{at}/attendees/{attendee_id}", token=desk_token), 200)
+    reply = api.call("PATCH", f"{at}/attendees/{attendee_id}", {"phone": "0812"}, desk_token)
+    check("PATCH", attendee, reply, 200)
 
     walk_in = registration_body(email="walk@example.org")
     reply = api.post(f"{at}/attendees", {**walk_in, "check_in": False}, token=desk_token)
