@@ -154,6 +154,7 @@ ORGANISER_ROUTES = {
     ("GET", "/events/{event_id}/attendance/report"),
     ("GET", "/events/{event_id}/attendance.csv"),
     ("GET", "/events/{event_id}/arrivals.svg"),
+    ("GET", "/events/{event_id}/attendance.xlsx"),
 }
 
 
