@@ -24,6 +24,7 @@ from chalicelib.api.routes import (
     PDF,
     PNG,
     SVG,
+    XLSX,
     Call,
     Reply,
     Routes,
@@ -37,6 +38,7 @@ from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
+    AttendeeCorrection,
     AttendeeQuery,
     BadgeSheetQuery,
     CheckinRequest,
@@ -225,12 +227,18 @@ def get_event(call: Call, event_id: str) -> dict:
     "/events/{event_id}",
     "PUT",
     summary="Create or replace an event",
-    description="The body's `id` must match the path (else 422).",
+    description="The body's `id` must match the path (else 422). A day is known by its date: "
+    "a day whose date changes is dropped and another added.",
     role=ORGANISER,
     body=Event,
     replies={
         200: Reply("Replaced; the event as stored.", Event),
         201: Reply("Created; the event as stored.", Event),
+    },
+    errors=(Code.EVENT_DAY_IN_USE,),
+    notes={
+        Code.EVENT_DAY_IN_USE: "The new document drops, or changes the date of, a day that "
+        "registrations or check-ins point at (correct or cancel those first)."
     },
 )
 def put_event(call: Call, event_id: str) -> Response:
@@ -464,11 +472,17 @@ def sign_in_sheet(call: Call, event_id: str) -> Response:
     "GET",
     summary="Print badges",
     description="The badges of every active attendee, or of those named by `attendee_id`, "
-    "sorted by name. Each badge printed is added to its attendee's `badge.prints`; one "
-    "printed before is marked as a reprint. Send `Accept: application/pdf` (or `*/*`). "
-    "Not cached.",
+    "or (`unprinted=true`) of those never printed, sorted by name. With `mark_printed=true` "
+    "each badge on the sheet is added to its attendee's `badge.prints` (without it the sheet "
+    "is a preview and records nothing); one printed before is marked as a reprint. Send "
+    "`Accept: application/pdf` (or `*/*`). Not cached.",
     role=ORGANISER,
     query=BadgeSheetQuery,
+    query_notes={
+        "mark_printed": "`true`: record each badge as printed (send it when printing for real).",
+        "unprinted": "`true`: only the badges never printed (with `mark_printed`, "
+        '"print the new ones").',
+    },
     lists={
         "attendee_id": "Only these attendees; repeat it for each one, e.g. "
         "`?attendee_id=a&attendee_id=b`. Leave it out for every active attendee."
@@ -489,7 +503,10 @@ def sign_in_sheet(call: Call, event_id: str) -> Response:
     },
 )
 def badge_sheet(call: Call, event_id: str) -> Response:
-    sheet = hadir().badge_sheet(event_id, call.query.layout, call.lists["attendee_id"])
+    query = call.query
+    sheet = hadir().badge_sheet(
+        event_id, query.layout, call.lists["attendee_id"], query.mark_printed, query.unprinted
+    )
     return pdf_response(sheet, f"badges-{event_id}.pdf")
 
 
@@ -506,6 +523,39 @@ def badge_sheet(call: Call, event_id: str) -> Response:
 )
 def cancel_registration(call: Call, event_id: str, attendee_id: str) -> Response:
     return json_response(hadir().cancel(event_id, attendee_id))
+
+
+@route(
+    "/events/{event_id}/attendees/{attendee_id}",
+    "PATCH",
+    summary="Correct a registration",
+    description="Any of `name`, `display_name`, `organisation`, `job_title`, `email`, "
+    "`phone`, `gender`, `organisation_type`, `days`; only the fields sent change (`null` "
+    "clears an optional one; `name`, `organisation` and `days` may not be null). Counts follow "
+    "a change of days, gender or organisation type, the search follows a change of name or "
+    "organisation and the email's uniqueness follows a change of address, all at once. The "
+    "badge code stays valid; the badge page and the next print show the new name. Each change "
+    "is kept in `changes` (when, by whom, which fields; the latest 50). A cancelled "
+    "registration is not corrected (409 `registration_cancelled`).",
+    role=DESK,
+    body=AttendeeCorrection,
+    replies={200: Reply("The corrected registration.", shapes.Attendee)},
+    errors=(
+        Code.ATTENDEE_NOT_FOUND,
+        Code.EVENT_NOT_FOUND,
+        Code.ALREADY_REGISTERED,
+        Code.DAY_HAS_CHECKIN,
+        Code.REGISTRATION_CANCELLED,
+    ),
+    notes={
+        Code.ALREADY_REGISTERED: "The new email address belongs to another registration.",
+        Code.DAY_HAS_CHECKIN: "`days` drops a day the person checked in on: undo it first.",
+        Code.REGISTRATION_CANCELLED: "The registration is cancelled.",
+    },
+)
+def correct_attendee(call: Call, event_id: str, attendee_id: str) -> Response:
+    corrected = hadir().correct_attendee(event_id, attendee_id, call.body, call.staff)
+    return json_response(corrected, headers=NO_STORE)
 
 
 @route(
@@ -586,7 +636,9 @@ def attendance_report(call: Call, event_id: str) -> Response:
     summary="The attendance list, as CSV",
     description="One row per registration, cancelled ones included, by name, under a header "
     "row of `name`, `organisation`, `organisation_type`, `gender`, `email`, `phone`, `status` "
-    "(`active` or `cancelled`), `days` (the dates registered for, space-separated), then for "
+    "(`active` or `cancelled`), `days` (the dates registered for, space-separated), "
+    "`job_title`, `source` (`online`, `walk_in` or `import`), `registered_at` (local time, "
+    "`YYYY-MM-DD HH:MM:SS`), then for "
     "each event day `<date>_checked_in_at` (local time, `YYYY-MM-DD HH:MM:SS`), `<date>_desk` "
     "and `<date>_source` (`scan`, `search` or `paper`). A value left out, or a day not checked "
     "in, is an empty cell; a value a spreadsheet would run as a formula (one starting `=`, `+`, "
@@ -608,6 +660,34 @@ def attendance_csv(call: Call, event_id: str) -> Response:
         f"attendance-{event_id}.csv",
         "attachment",
     )
+
+
+@route(
+    "/events/{event_id}/attendance.xlsx",
+    "GET",
+    summary="The attendance list, as an Excel workbook",
+    description="The CSV's table as the sheet `Peserta - Attendees`, then one sheet per event "
+    "day (`Hari 1 - 2016-11-29`: everyone registered for that day or checked in on it, with "
+    "`checked_in_at` as a local time, `desk` and `checkin_source`). Every cell is typed: text "
+    "is text (a phone number such as `0812...` keeps its leading zero, with no quote mark), "
+    "`registered_at` and check-in instants are date-times in the event's local time, and no "
+    "cell is a formula (a value starting `=` is a text cell). Send `Accept: "
+    f"{XLSX}` (or `*/*`). Not cached.",
+    role=ORGANISER,
+    replies={
+        200: Reply(
+            "An .xlsx workbook, sent as an attachment (`Content-Disposition: attachment`).",
+            media=(XLSX,),
+        )
+    },
+    errors=(Code.EVENT_NOT_FOUND,),
+)
+def attendance_xlsx(call: Call, event_id: str) -> Response:
+    response = file_response(
+        hadir().attendance_xlsx(event_id), XLSX, f"attendance-{event_id}.xlsx", "attachment"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @route(

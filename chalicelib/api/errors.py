@@ -43,6 +43,9 @@ STATUS: dict[Code, int] = {
     Code.PAYLOAD_TOO_LARGE: 413,
     Code.UNSUPPORTED_MEDIA_TYPE: 415,
     Code.INTERNAL_ERROR: 500,
+    # Correcting records (issue 16)
+    Code.DAY_HAS_CHECKIN: 409,
+    Code.EVENT_DAY_IN_USE: 409,
 }
 
 # Outcomes a use case reports that are not refusals, and their statuses.

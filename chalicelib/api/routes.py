@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 # Responses of these types are binary. API Gateway (and Chalice, which mimics
 # it) hands them back only to requests whose Accept header names them: browsers
 # do ("image/*", "*/*"); a scripted client must send "Accept: image/png".
-BINARY_TYPES = ["image/png", "image/*", "application/pdf"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY_TYPES = ["image/png", "image/*", "application/pdf", XLSX]
 
 PNG = "image/png"
 PDF = "application/pdf"

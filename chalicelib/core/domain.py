@@ -81,12 +81,27 @@ class BadgeIssue:
     request_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """A correction of a registration: when, by whom ("organiser" or a desk
+    token's id), and which fields (their names only, never the old values)."""
+
+    at: datetime
+    by: str
+    fields: list[str]
+
+
+# The corrections a record keeps: the latest ones, so that no number of edits
+# can grow the item past DynamoDB's 400 KB.
+MAX_CHANGES = 50
+
+
 @dataclass
 class Attendee:
     id: str
     event_id: str
     name: str
-    email: str
+    email: str | None  # None: registered at the desk without one
     organisation: str
     days: list[date]
     status: str
@@ -105,6 +120,11 @@ class Attendee:
     cancelled_at: datetime | None = None
     prints: list[datetime] = field(default_factory=list)  # badge sheets it was on
     certificate: str | None = None  # its certificate number, once given (never changes)
+    # Corrections made (the latest MAX_CHANGES), and how many: every write that
+    # decides on the record's fields (a check-in's buckets, a cancel's days)
+    # is conditioned on this version being the one it read.
+    changes: list[Change] = field(default_factory=list)
+    version: int = 0
 
     @property
     def is_active(self) -> bool:

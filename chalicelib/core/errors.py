@@ -44,6 +44,9 @@ class Code(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     CERTIFICATE_NOT_FOUND = "certificate_not_found"
     CERTIFICATE_REVOKED = "certificate_revoked"
+    # Correcting records (issue 16)
+    DAY_HAS_CHECKIN = "day_has_checkin"
+    EVENT_DAY_IN_USE = "event_day_in_use"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

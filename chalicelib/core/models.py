@@ -241,11 +241,15 @@ class Event(BaseModel):
         return [day.date for day in self.days]
 
 
+Email = Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
+Phone = Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)]
+
+
 class Registration(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: KeyText200
-    email: Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
+    email: Email
     organisation: KeyText200
     phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
     job_title: Text200 | None = None
@@ -262,8 +266,9 @@ class Registration(BaseModel):
     )
 
     @property
-    def normalised_email(self) -> str:
-        return normalise_email(self.email)
+    def normalised_email(self) -> str | None:
+        """None only at the desk, where the email may be left out."""
+        return normalise_email(self.email) if self.email is not None else None
 
 
 class CheckinRequest(BaseModel):
@@ -291,6 +296,9 @@ class CheckinRequest(BaseModel):
 class WalkIn(Registration):
     """A registration made at the desk, optionally checked in at the same instant."""
 
+    # Optional at the desk: many village and community participants have no
+    # address, or share an office's. Without one there is no duplicate check.
+    email: Email | None = None  # type: ignore[assignment]
     check_in: bool = False
     scan_id: str | None = Field(default=None, pattern=SCAN_ID_PATTERN)
     desk: Text64 | None = None
@@ -299,6 +307,35 @@ class WalkIn(Registration):
     def _check_in_needs_a_scan_id(self) -> WalkIn:
         if self.check_in and self.scan_id is None:
             raise ValueError("scan_id is required with check_in")
+        return self
+
+
+class AttendeeCorrection(BaseModel):
+    """A desk's or organiser's correction of a registration: only the fields sent change.
+
+    `name`, `organisation` and `days` may not be null; the others may be
+    cleared with null (a cleared `display_name` greets by the name again).
+    """
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    name: KeyText200 | None = None
+    display_name: Text40 | None = None
+    organisation: KeyText200 | None = None
+    job_title: Text200 | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    gender: Literal[GENDERS] | None = None  # type: ignore[valid-type]
+    organisation_type: Literal[ORGANISATION_TYPES] | None = None  # type: ignore[valid-type]
+    days: list[date] | None = Field(default=None, max_length=60)
+
+    @model_validator(mode="after")
+    def _required_fields_stay(self) -> AttendeeCorrection:
+        for name in ("name", "organisation", "days"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to correct")
         return self
 
 
@@ -397,6 +434,9 @@ class BadgeSheetQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     layout: Literal["a6", "a4-8"] = "a4-8"
+    # Issue 16: a preview records nothing; only a sheet sent to the printer is a print.
+    mark_printed: bool = False
+    unprinted: bool = False
 
 
 class SignInSheetQuery(BaseModel):

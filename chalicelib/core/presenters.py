@@ -227,6 +227,10 @@ def attendee_json(event: Event, attendee: Attendee, code: str | None) -> shapes.
             }
             for day, checkin in sorted(attendee.checkins.items())
         ],
+        "changes": [
+            {"at": utc_iso(change.at), "by": change.by, "fields": list(change.fields)}
+            for change in attendee.changes
+        ],
     }
 
 
@@ -312,33 +316,59 @@ class GuardedWriter:
         self._writer.writerow([guard_cell(value) for value in row])
 
 
+def _local(event: Event, instant: datetime) -> str:
+    """An instant as the event's wall clock, as a spreadsheet reads it."""
+    return instant.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# A cell of the attendance table: text, an instant (shown in local time), or empty.
+Cell = str | datetime | None
+
+# What each registration came through, as the exports name it.
+EXPORT_SOURCES = {"online": "online", "walk_in": "walk_in", "import": "import"}
+
+
+def attendance_header(event: Event) -> list[str]:
+    header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
+    header += ["status", "days", "job_title", "source", "registered_at"]
+    for day in event.days:
+        on = day.date.isoformat()
+        header += [f"{on}_checked_in_at", f"{on}_desk", f"{on}_source"]
+    return header
+
+
+def attendance_row(event: Event, attendee: Attendee) -> list[Cell]:
+    """One registration's row of the attendance table (the CSV's and the XLSX's)."""
+    row: list[Cell] = [
+        attendee.name,
+        attendee.organisation,
+        attendee.organisation_type,
+        attendee.gender,
+        attendee.email,
+        attendee.phone,
+        attendee.status,
+        " ".join(day.isoformat() for day in attendee.days),
+        attendee.job_title,
+        EXPORT_SOURCES.get(attendee.source, attendee.source),
+        attendee.registered_at,
+    ]
+    for day in event.days:
+        checkin = attendee.checkins.get(day.date)
+        if checkin is None:
+            row += [None, None, None]
+            continue
+        row += [checkin.at, checkin.desk, checkin.made_by]
+    return row
+
+
 def attendance_csv(event: Event, attendees: list[Attendee]) -> str:
     """The attendance list as CSV, UTF-8 with a BOM so Excel reads the names right."""
     buffer = io.StringIO()
     writer = GuardedWriter(buffer)
-    header = ["name", "organisation", "organisation_type", "gender", "email", "phone"]
-    header += ["status", "days"]
-    for day in event.days:
-        on = day.date.isoformat()
-        header += [f"{on}_checked_in_at", f"{on}_desk", f"{on}_source"]
-    writer.writerow(header)
+    writer.writerow(attendance_header(event))
     for attendee in attendees:
-        row = [
-            attendee.name,
-            attendee.organisation,
-            attendee.organisation_type,
-            attendee.gender,
-            attendee.email,
-            attendee.phone,
-            attendee.status,
-            " ".join(day.isoformat() for day in attendee.days),
-        ]
-        for day in event.days:
-            checkin = attendee.checkins.get(day.date)
-            if checkin is None:
-                row += [None, None, None]
-                continue
-            local = checkin.at.astimezone(event.zone).strftime("%Y-%m-%d %H:%M:%S")
-            row += [local, checkin.desk, checkin.made_by]
-        writer.writerow(row)
+        row = attendance_row(event, attendee)
+        writer.writerow(
+            [_local(event, value) if isinstance(value, datetime) else value for value in row]
+        )
     return "\ufeff" + buffer.getvalue()

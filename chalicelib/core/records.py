@@ -133,6 +133,23 @@ class EventRecord:
         }
 
 
+def dropped_days(read: EventRecord | None, event: Event) -> list[date]:
+    """The dates of the event as read that a new document no longer has (dropped or moved)."""
+    if read is None:
+        return []
+    kept = set(event.dates)
+    return [day for day in read.event.dates if day not in kept]
+
+
+def days_in_use(read: EventRecord | None, event: Event) -> list[date]:
+    """The dropped dates that registrations or check-ins still point at."""
+    return [
+        day
+        for day in dropped_days(read, event)
+        if read is not None and (read.registered_on(day) or read.checked_in_on(day))
+    ]
+
+
 @dataclass(frozen=True)
 class ScanRecord:
     outcome: str

@@ -153,7 +153,7 @@ class BadgeHolder(TypedDict):
     display_name: DisplayName
     organisation: str
     job_title: str | None
-    email: str
+    email: str | None
     status: Status
     event: HolderEvent
     days: list[RegisteredDay]
@@ -270,6 +270,14 @@ class AttendeeCheckin(TypedDict):
 
 
 @with_config(DOCUMENTED)
+class AttendeeChange(TypedDict):
+    """A correction: when, by whom (`organiser` or the desk token's id), which fields."""
+
+    at: Instant
+    by: str
+    fields: list[str]
+
+
 class Attendee(TypedDict):
     """The desk's full view of one registration: details, badge, check-ins."""
 
@@ -277,7 +285,8 @@ class Attendee(TypedDict):
     event_id: str
     name: str
     display_name: DisplayName
-    email: str
+    email: str | None
+    """None: registered at the desk without an address."""
     phone: str | None
     organisation: str
     organisation_type: Annotated[str | None, one_of(*ORGANISATION_TYPES, None)]
@@ -291,6 +300,8 @@ class Attendee(TypedDict):
     badge: AttendeeBadge
     checkins: list[AttendeeCheckin]
     """One per day checked in, by date."""
+    changes: list[AttendeeChange]
+    """Corrections, oldest first: the latest 50 are kept."""
 
 
 @with_config(DOCUMENTED)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.core.badges import MAX_SERIAL
+from chalicelib.core.corrections import Correction
 from chalicelib.core.domain import (
     CANCELLED,
     MAX_PRINTS,
@@ -44,11 +46,13 @@ from chalicelib.store.client import error_code
 from chalicelib.store.codec import (
     attendee_from_item,
     attendee_item,
+    change_item,
     checkin_item,
     dump,
     load,
     reissue_item,
     scan_item,
+    sort_entry,
     values,
     word_hit,
     word_item,
@@ -56,11 +60,13 @@ from chalicelib.store.codec import (
 from chalicelib.store.conditions import (
     attendee_is_active,
     attendee_of_event,
+    attendee_version_is,
     badge_serial_below,
     badge_serial_is,
     capacity_left,
     checkin_count_is,
     checkin_on,
+    checkins_on,
     desk_label_room,
     email_held_by,
     fewer_than,
@@ -75,6 +81,7 @@ from chalicelib.store.keys import (
     attendee_key,
     attendees_partition,
     email_key,
+    word_key,
     word_partition,
 )
 from chalicelib.store.table import Table
@@ -82,6 +89,7 @@ from chalicelib.store.transactions import Cancelled, expression_args
 
 # A registration's slots, and the check-in's, by name.
 EVENT, EMAIL, ATTENDEE, SCAN = "event", "email", "attendee", "scan"
+OLD_EMAIL = "old_email"  # a correction's: the lock of the address it replaces
 
 
 class AttendeeRepository:
@@ -161,7 +169,7 @@ class AttendeeRepository:
         self,
         record: EventRecord,
         attendee: Attendee,
-        normalised_email: str,
+        normalised_email: str | None,
         terms: SearchTerms,
         walk_in: tuple[CheckinDecision | None, ScanEntry, Breakdown | None] | None = None,
         desk: bool = False,
@@ -189,10 +197,11 @@ class AttendeeRepository:
                     condition &= desk_label_room(decision.day.date, counted.desk)
         tx = self._table.transaction()
         tx.count(EVENT, record, counts, condition)
-        tx.put_new(
-            EMAIL, {**email_key(event_id, normalised_email), "attendee_id": attendee.id}, True
-        )
-        tx.put_new(ATTENDEE, attendee_item(attendee))
+        if normalised_email is not None:  # at the desk, one may have none: then no lock
+            tx.put_new(
+                EMAIL, {**email_key(event_id, normalised_email), "attendee_id": attendee.id}, True
+            )
+        tx.put_new(ATTENDEE, attendee_item(attendee), hand_back=normalised_email is None)
         for word in terms.indexed:
             tx.put_new(f"word:{word}", word_item(event_id, word, attendee.id, terms.words))
         if walk_in is not None:
@@ -218,6 +227,10 @@ class AttendeeRepository:
                     Code.ALREADY_REGISTERED, "This email address is already registered."
                 ) from None
             if cancelled.failed(ATTENDEE):
+                if normalised_email is None and _same_person(cancelled.item(ATTENDEE), attendee):
+                    # Without an email lock, the registration itself tells
+                    # that this one landed before.
+                    raise AlreadyWritten() from None
                 # The id is taken by another registration: only an
                 # Idempotency-Key sent again with a different email does that.
                 raise Refusal(
@@ -253,6 +266,8 @@ class AttendeeRepository:
             & attendee_is_active
             & checkin_count_is(len(attendee.checkins))
             & no_checkin_on(day)
+            # Its days and buckets (gender, organisation type) as read.
+            & attendee_version_is(attendee.version)
         )
         if presented_serial is not None:
             condition &= badge_serial_is(presented_serial)
@@ -290,7 +305,9 @@ class AttendeeRepository:
             ATTENDEE,
             attendee_key(attendee.id),
             "REMOVE checkins.#date ADD checkin_count :less",
-            checkin_on(day) & checkin_count_is(len(attendee.checkins)),
+            checkin_on(day)
+            & checkin_count_is(len(attendee.checkins))
+            & attendee_version_is(attendee.version),
             plain_values={":less": -1},
             hand_back=True,
         )
@@ -348,21 +365,101 @@ class AttendeeRepository:
             ATTENDEE,
             attendee_key(attendee.id),
             "SET #status = :cancelled, cancelled_at = :at",
-            attendee_is_active & checkin_count_is(0),
+            attendee_is_active & checkin_count_is(0) & attendee_version_is(attendee.version),
             plain_values={":cancelled": CANCELLED, ":at": at.isoformat()},
             hand_back=True,
         )
         tx.count(EVENT, record, counts)
-        # The address may register again.
-        tx.delete(
-            EMAIL,
-            email_key(record.event.id, normalise_email(attendee.email)),
-            email_held_by(attendee.id),
-        )
+        if attendee.email is not None:  # a desk registration may have none
+            # The address may register again.
+            tx.delete(
+                EMAIL,
+                email_key(record.event.id, normalise_email(attendee.email)),
+                email_held_by(attendee.id),
+            )
         try:
             tx.commit()
         except Cancelled as cancelled:
             _raise_if_attendee_changed(cancelled)
+            raise Conflict() from None
+
+    def correct(self, record: EventRecord, correction: Correction) -> None:
+        """Write a correction, its counts, search words and email lock together.
+
+        Conditioned on the attendee as read: still active, the same version
+        (no correction since), the same check-ins (so the buckets it moves
+        are the right ones). Raises StaleAttendee if it changed, Refusal
+        already_registered if the new address is someone else's, Conflict if
+        the event changed.
+        """
+        before, after = correction.before, correction.after
+        event_id = record.event.id
+        condition = (
+            item_exists
+            & attendee_is_active
+            & attendee_version_is(before.version)
+            & checkin_count_is(len(before.checkins))
+        )
+        held = checkins_on(sorted(before.checkins))
+        if held is not None:
+            condition &= held
+        sets = ["#version = :next", "#changes = :changes"]
+        removes = []
+        names = {"#version": "version", "#changes": "changes"}
+        plain: dict[str, Any] = {
+            ":next": after.version,
+            ":changes": [change_item(change) for change in after.changes],
+        }
+        for index, (name, value) in enumerate(correction.attribute_updates().items()):
+            names[f"#f{index}"] = name
+            if value is None:
+                removes.append(f"#f{index}")
+            else:
+                sets.append(f"#f{index} = :f{index}")
+                plain[f":f{index}"] = value
+        if "name" in correction.fields:
+            sets.append("gsi1sk = :sort")
+            plain[":sort"] = sort_entry(after)
+        expression = "SET " + ", ".join(sets)
+        if removes:
+            expression += " REMOVE " + ", ".join(removes)
+        tx = self._table.transaction()
+        tx.update(ATTENDEE, attendee_key(before.id), expression, condition, names, plain, True)
+        if correction.counts:
+            tx.count(EVENT, record, correction.counts)
+        if correction.email_moves:
+            if correction.old_email is not None:
+                tx.delete(
+                    OLD_EMAIL, email_key(event_id, correction.old_email), email_held_by(before.id)
+                )
+            if correction.new_email is not None:
+                lock = {**email_key(event_id, correction.new_email), "attendee_id": before.id}
+                tx.put_new(EMAIL, lock, True)
+        if correction.old_terms is not None and correction.new_terms is not None:
+            kept = set(correction.new_terms.indexed)
+            for word in correction.old_terms.indexed:
+                if word not in kept:
+                    tx.delete(f"word:{word}", word_key(event_id, word, before.id))
+            for word in correction.new_terms.indexed:
+                # Written whole: an entry kept carries the attendee's new words.
+                tx.update(
+                    f"word:{word}",
+                    word_key(event_id, word, before.id),
+                    "SET attendee_id = :attendee, word = :word, words = :words",
+                    plain_values={
+                        ":attendee": before.id,
+                        ":word": word,
+                        ":words": correction.new_terms.words,
+                    },
+                )
+        try:
+            tx.commit()
+        except Cancelled as cancelled:
+            _raise_if_attendee_changed(cancelled)
+            if cancelled.failed(EMAIL):
+                raise Refusal(
+                    Code.ALREADY_REGISTERED, "This email address is already registered."
+                ) from None
             raise Conflict() from None
 
     def record_prints(self, attendee_ids: list[str], at: datetime) -> None:
@@ -394,6 +491,16 @@ class AttendeeRepository:
                     batch = [one for one in batch if not cancelled.failed(one)]
             else:
                 raise Conflict()
+
+
+def _same_person(item: dict | None, attendee: Attendee) -> bool:
+    """Is this stored registration (a loaded item) the one being written again?"""
+    return (
+        item is not None
+        and item.get("event_id") == attendee.event_id
+        and item.get("name") == attendee.name
+        and item.get("email") is None
+    )
 
 
 def _raise_if_attendee_changed(cancelled: Cancelled) -> None:

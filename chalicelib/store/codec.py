@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import TypeAdapter
 
-from chalicelib.core.domain import Attendee, BadgeIssue, Checkin
+from chalicelib.core.domain import Attendee, BadgeIssue, Change, Checkin
 from chalicelib.core.models import Event
 from chalicelib.core.records import (
     DESK_LABELS,
@@ -51,6 +51,7 @@ _deserializer = TypeDeserializer()
 
 _ATTENDEE = TypeAdapter(Attendee)
 _CHECKIN = TypeAdapter(Checkin)
+_CHANGE = TypeAdapter(Change)
 _BADGE_ISSUE = TypeAdapter(BadgeIssue)
 _SCAN_ENTRY = TypeAdapter(ScanEntry)
 _DESK_TOKEN = TypeAdapter(DeskTokenRecord)
@@ -126,20 +127,30 @@ def attendee_from_item(item: dict) -> Attendee:
 def attendee_item(attendee: Attendee) -> dict:
     """A new registration's item: the attendee, its index keys and its check-in count.
 
-    A cancellation and badge prints are written by their own updates, never here.
+    A cancellation, badge prints and corrections (with the version they move,
+    absent until the first) are written by their own updates, never here.
     """
     data = _ATTENDEE.dump_python(
-        attendee, exclude={"id", "cancelled_at", "prints"}, exclude_none=True
+        attendee, exclude={"id", "cancelled_at", "prints", "changes", "version"}, exclude_none=True
     )
     return {
         **attendee_key(attendee.id),
         "gsi1pk": attendees_partition(attendee.event_id),
-        # \x01 sorts below the space between words, so "Budi" precedes "Budi Santoso".
-        "gsi1sk": f"{sort_key(attendee.name)}\x01{attendee.id}",
+        "gsi1sk": sort_entry(attendee),
         "attendee_id": attendee.id,
         **_stored(data),
         "checkin_count": len(attendee.checkins),
     }
+
+
+def sort_entry(attendee: Attendee) -> str:
+    """The attendee's place in the by-name listing (the index's sort key)."""
+    # \x01 sorts below the space between words, so "Budi" precedes "Budi Santoso".
+    return f"{sort_key(attendee.name)}\x01{attendee.id}"
+
+
+def change_item(change: Change) -> dict:
+    return _stored(_CHANGE.dump_python(change))
 
 
 def checkin_item(checkin: Checkin) -> dict:

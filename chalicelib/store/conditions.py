@@ -104,6 +104,33 @@ def checkin_on(day: date) -> Condition:
     return Condition("attribute_exists(checkins.#date)", {"#date": day.isoformat()})
 
 
+def attendee_version_is(version: int) -> Condition:
+    """The registration's fields as read (no correction since): what counts,
+    days and buckets were decided on. Records from before corrections have no
+    version: they read as 0."""
+    if version == 0:
+        return Condition(
+            "(attribute_not_exists(#version) OR #version = :version)",
+            {"#version": "version"},
+            {":version": 0},
+        )
+    return Condition("#version = :version", {"#version": "version"}, {":version": version})
+
+
+def checkins_on(days: list[date]) -> Condition | None:
+    """Each of these days still has its check-in (None for no days)."""
+    parts = [
+        Condition(f"attribute_exists(checkins.#day{index})", {f"#day{index}": day.isoformat()})
+        for index, day in enumerate(days)
+    ]
+    if not parts:
+        return None
+    joined = parts[0]
+    for part in parts[1:]:
+        joined &= part
+    return joined
+
+
 def badge_serial_is(serial: int) -> Condition:
     """The badge as read: a code revoked by a reissue since is refused."""
     return Condition("badge_serial = :serial", values={":serial": serial})

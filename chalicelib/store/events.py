@@ -13,16 +13,29 @@ import hashlib
 from contextvars import ContextVar
 from datetime import datetime
 
+from botocore.exceptions import ClientError
+
 from chalicelib.core.models import Event, Logo
-from chalicelib.core.records import EventRecord
-from chalicelib.store.codec import dump, event_record, values
+from chalicelib.core.records import EventRecord, checked_in_on, dropped_days, registered_on
+from chalicelib.store.client import error_code
+from chalicelib.store.codec import dump, event_record
+from chalicelib.store.conditions import Condition, event_revision_is, item_is_new
+from chalicelib.store.errors import Conflict
 from chalicelib.store.keys import event_key, logo_key
 from chalicelib.store.table import Table
+from chalicelib.store.transactions import expression_args
 
 # The event read ahead for the request in hand: (repository, event id, record).
 _read_ahead: ContextVar[tuple[EventRepository, str, EventRecord | None] | None] = ContextVar(
     "event_read_ahead", default=None
 )
+
+
+class Unread:
+    """The event was not read before a write: write it whatever is there."""
+
+
+UNREAD = Unread()
 
 
 class EventRepository:
@@ -45,8 +58,15 @@ class EventRepository:
         """The request has ended: drop anything read ahead for it."""
         _read_ahead.set(None)
 
-    def put(self, event: Event, now: datetime) -> bool:
+    def put(self, event: Event, now: datetime, read: EventRecord | Unread | None = UNREAD) -> bool:
         """Create or replace the event document; counters are kept. True if created.
+
+        `read` is the event as read before (None: there was none; left out, the
+        document is written whatever is there: seeding). The write holds only
+        if it is still so (same revision, or still absent), and if
+        no registration or check-in points at a day the new document drops or
+        moves: conditions on the event's own counters. Conflict if not; read
+        again and decide.
 
         Logos are written first, each in its own item named by its content,
         and the event item keeps only their names and hashes.
@@ -74,14 +94,19 @@ class EventRepository:
             update = update.replace("SET ", "SET #capacity = :capacity, ", 1)
             plain[":capacity"] = event.capacity
         update += " ADD revision :one"
-        response = self._client.update_item(
-            TableName=self._table.name,
-            Key=dump(event_key(event.id)),
-            UpdateExpression=update,
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values(plain),
-            ReturnValues="UPDATED_OLD",
-        )
+        condition = None if isinstance(read, Unread) else _unchanged(read, event)
+        try:
+            response = self._client.update_item(
+                TableName=self._table.name,
+                Key=dump(event_key(event.id)),
+                UpdateExpression=update,
+                **expression_args(condition, names, plain),
+                ReturnValues="UPDATED_OLD",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise Conflict() from None
+            raise
         # `revision` always changes, so its old value comes back whenever the
         # event existed (moto leaves out attributes whose value did not change).
         return "revision" not in response.get("Attributes", {})
@@ -113,3 +138,19 @@ class EventRepository:
             if item is not None:
                 logos.append(Logo.model_construct(name=name, png_base64=item["png_base64"]["S"]))
         return logos
+
+
+def _unchanged(read: EventRecord | None, event: Event) -> Condition:
+    """The event is as read, and nothing counts on a day the new document drops."""
+    if read is None:
+        return item_is_new
+    condition = event_revision_is(read.revision)
+    for index, day in enumerate(dropped_days(read, event)):
+        for name, counter in (
+            (f"#r{index}", registered_on(day)),
+            (f"#k{index}", checked_in_on(day)),
+        ):
+            condition &= Condition(
+                f"(attribute_not_exists({name}) OR {name} = :none)", {name: counter}, {":none": 0}
+            )
+    return condition

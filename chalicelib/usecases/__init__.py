@@ -15,6 +15,7 @@ from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
+    AttendeeCorrection,
     AttendeeQuery,
     CheckinRequest,
     Event,
@@ -25,6 +26,7 @@ from chalicelib.core.models import (
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
+from chalicelib.usecases.corrections import Corrections
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
 from chalicelib.usecases.ports import Stores
@@ -54,10 +56,11 @@ class Hadir:
         self._stores = stores
         log = ScanLog(stores)
         self._tokens = Tokens(stores, clock, organiser_token_hash)
-        self._events = Events(stores, clock)
+        self._events = Events(stores, clock, retrying)
         self._registrations = Registrations(stores, clock, badges, retrying, log)
         self._checkins = CheckIns(stores, clock, badges, retrying, log)
         self._desk = DeskWork(stores, clock, badges, retrying)
+        self._corrections = Corrections(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
         self._certificates = Certificates(stores, clock, badge_secret)
@@ -128,6 +131,11 @@ class Hadir:
     def cancel(self, event_id: str, attendee_id: str) -> dict:
         return self._desk.cancel(event_id, attendee_id)
 
+    def correct_attendee(
+        self, event_id: str, attendee_id: str, patch: AttendeeCorrection, staff: Staff
+    ) -> shapes.Attendee:
+        return self._corrections.correct(event_id, attendee_id, patch, staff)
+
     def undo_checkin(
         self, event_id: str, attendee_id: str, on: str, staff: Staff
     ) -> shapes.CheckinUndone:
@@ -140,8 +148,15 @@ class Hadir:
     def badge_pdf(self, code: str) -> bytes:
         return self._printing.badge_pdf(code)
 
-    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
-        return self._printing.badge_sheet(event_id, layout, attendee_ids)
+    def badge_sheet(
+        self,
+        event_id: str,
+        layout: str,
+        attendee_ids: list[str],
+        mark_printed: bool = False,
+        unprinted: bool = False,
+    ) -> bytes:
+        return self._printing.badge_sheet(event_id, layout, attendee_ids, mark_printed, unprinted)
 
     def sign_in_sheet(self, event_id: str, on: date) -> bytes:
         return self._printing.sign_in_sheet(event_id, on)
@@ -155,6 +170,9 @@ class Hadir:
 
     def attendance_csv(self, event_id: str) -> str:
         return self._reports.attendance_csv(event_id)
+
+    def attendance_xlsx(self, event_id: str) -> bytes:
+        return self._reports.attendance_xlsx(event_id)
 
     def arrivals_svg(self, event_id: str, on: date) -> str:
         return self._reports.arrivals_svg(event_id, on)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Protocol
 
+from chalicelib.core.corrections import Correction
 from chalicelib.core.domain import (
     Attendee,
     BadgeIssue,
@@ -38,7 +39,7 @@ WalkInScan = tuple[CheckinDecision | None, ScanEntry, Breakdown | None]
 
 class Events(Protocol):
     def get(self, event_id: str) -> EventRecord | None: ...
-    def put(self, event: Event, now: datetime) -> bool: ...
+    def put(self, event: Event, now: datetime, read: EventRecord | None = ...) -> bool: ...
     def logos(self, record: EventRecord) -> list[Logo]: ...
 
 
@@ -47,7 +48,7 @@ class Attendees(Protocol):
         self,
         record: EventRecord,
         attendee: Attendee,
-        normalised_email: str,
+        normalised_email: str | None,
         terms: SearchTerms,
         walk_in: WalkInScan | None = None,
         desk: bool = False,
@@ -78,6 +79,7 @@ class Attendees(Protocol):
     ) -> None: ...
     def reissue_badge(self, attendee: Attendee, issue: BadgeIssue) -> Attendee: ...
     def record_prints(self, attendee_ids: list[str], at: datetime) -> None: ...
+    def correct(self, record: EventRecord, correction: Correction) -> None: ...
     def cancel(self, record: EventRecord, attendee: Attendee, at: datetime) -> None: ...
     def undo_checkin(
         self, record: EventRecord, attendee: Attendee, undo: UndoDecision, scan: ScanEntry

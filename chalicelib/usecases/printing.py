@@ -77,11 +77,19 @@ class Printing:
         card = _card(record.event, holder.attendee, holder.code, reprint=0, logos=logos)
         return printing.badge_pdf(card)
 
-    def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
-        """Badges of every active attendee, or of those named, sorted by name.
+    def badge_sheet(
+        self,
+        event_id: str,
+        layout: str,
+        attendee_ids: list[str],
+        mark_printed: bool = False,
+        unprinted: bool = False,
+    ) -> bytes:
+        """Badges of every active attendee, or of those named, sorted by name;
+        with `unprinted`, only those never printed.
 
-        Each badge on the sheet is recorded as printed; one printed before
-        says it is a reprint.
+        With `mark_printed`, each badge on the sheet is recorded as printed
+        (a preview records nothing); one printed before says it is a reprint.
         """
         from chalicelib.documents import printing
 
@@ -91,6 +99,8 @@ class Printing:
             attendees = self._named_attendees(event, attendee_ids)
         else:
             attendees = [a for a in self._store.attendees.all_of(event_id) if a.is_active]
+        if unprinted:
+            attendees = [attendee for attendee in attendees if not attendee.prints]
         attendees.sort(key=by_name)
         cards = [
             _card(event, a, self._badges.code(a), reprint=len(a.prints), logos=logos)
@@ -102,6 +112,8 @@ class Printing:
                 Code.SHEET_TOO_LARGE,
                 "This sheet is too large to send at once; print it in parts with attendee_id.",
             )
+        if not mark_printed or not attendees:
+            return pdf
         try:
             self._store.attendees.record_prints([a.id for a in attendees], self._clock.now())
         except Conflict:

@@ -57,6 +57,15 @@ class Reports:
         attendees.sort(key=by_name)
         return presenters.attendance_csv(event, attendees)
 
+    def attendance_xlsx(self, event_id: str) -> bytes:
+        """The CSV's table as a workbook, and a sheet per event day (openpyxl, loaded here only)."""
+        from chalicelib.documents.spreadsheet import attendance_xlsx
+
+        event = event_record(self._store, event_id).event
+        attendees = self._store.attendees.all_of(event_id)
+        attendees.sort(key=by_name)
+        return attendance_xlsx(event, attendees)
+
     def arrivals_svg(self, event_id: str, on: date) -> str:
         from chalicelib.documents.charts import arrivals_chart
 

@@ -91,7 +91,7 @@ def test_a_preflight_from_any_other_origin_gets_no_allowance(origins, http, orig
         (f"/events/{WORKSHOP_ID}", {"GET", "PUT"}),
         (f"/events/{WORKSHOP_ID}/registrations", {"POST"}),
         (f"/events/{WORKSHOP_ID}/attendees", {"GET", "POST"}),
-        (f"/events/{WORKSHOP_ID}/attendees/a-1", {"GET", "DELETE"}),
+        (f"/events/{WORKSHOP_ID}/attendees/a-1", {"GET", "DELETE", "PATCH"}),
         (f"/events/{WORKSHOP_ID}/desk-tokens", {"GET", "POST"}),
         (f"/events/{WORKSHOP_ID}/desk-tokens/t-1", {"DELETE"}),
         (f"/events/{WORKSHOP_ID}/checkins/a-1/2016-11-29", {"DELETE"}),

@@ -465,6 +465,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "cancelled_at": None,
         "badge": {**registration["badge"], "status": "active", "reissues": [], "prints": []},
         "checkins": [],
+        "changes": [],
     }
     assert registration["badge"]["code"] == code
 

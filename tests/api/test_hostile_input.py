@@ -320,7 +320,8 @@ def valid_body(route: Route, world: World, marker: str) -> dict:
 NOT_NULL = {
     "put_event": {"id", "title", "organisers", "venue", "timezone", "days", "registration_open"},
     "register": {"name", "email", "organisation", "consent"},
-    "walk_in": {"name", "email", "organisation", "consent", "check_in", "scan_id"},
+    # At the desk the email may be left out, or null (issue 16).
+    "walk_in": {"name", "organisation", "consent", "check_in", "scan_id"},
     "check_in": {"code", "scan_id"},
     "reissue_badge": {"reason"},
     "create_desk_token": {"label"},

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.api import (
     STAFF_ROUTES,
+    accept_for,
     altered,
     assert_error,
     assert_validation,
@@ -671,11 +672,12 @@ def staff_request(api, method, path, body_kind, token=None, headers=None):
         "label": lambda: {"label": "Desk Z"},
         "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
         "reason": lambda: {"reason": "lost"},
+        "correction": lambda: {"name": "Siti"},
     }
     make = bodies[body_kind]
     body = make() if make else None
-    if ".pdf" in path:  # a PDF is sent only to a request whose Accept names it
-        headers = {"Accept": "application/pdf", **(headers or {})}
+    if accept_for(path):  # a PDF or XLSX is sent only to a request whose Accept names it
+        headers = {**accept_for(path), **(headers or {})}
     return api.call(method, path.format(event=WORKSHOP_ID), body=body, token=token, headers=headers)
 
 

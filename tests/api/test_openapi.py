@@ -27,7 +27,7 @@ PAGE_SIZES = {"find_attendees": (1, 100, 20), "scans": (1, 200, 50)}
 # From ../shared/API.md: the error codes the contract names for each route, by status.
 CONTRACT_ERRORS = {
     ("GET", "/events/{event_id}"): {404: {"event_not_found"}},
-    ("PUT", "/events/{event_id}"): {422: {"validation_error"}},
+    ("PUT", "/events/{event_id}"): {409: {"event_day_in_use"}, 422: {"validation_error"}},
     ("POST", "/events/{event_id}/registrations"): {
         404: {"event_not_found"},
         409: {"already_registered", "event_full", "registration_closed"},
@@ -99,6 +99,13 @@ CONTRACT_ERRORS = {
         409: {"not_an_event_day"},
         422: {"validation_error"},
     },
+    # Issue 16 (section 10): correcting records, days in use, the XLSX export.
+    ("PATCH", "/events/{event_id}/attendees/{attendee_id}"): {
+        404: {"attendee_not_found"},
+        409: {"already_registered", "day_has_checkin"},
+        422: {"validation_error"},
+    },
+    ("GET", "/events/{event_id}/attendance.xlsx"): {404: {"event_not_found"}},
 }
 
 # The success statuses the contract names for each route.
@@ -141,6 +148,9 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/certificates.pdf"): {200},
     ("GET", "/certificates/{number}"): {200},
     ("GET", "/c/{number}"): {200, 304},
+    # Issue 16: correcting records, the XLSX export.
+    ("PATCH", "/events/{event_id}/attendees/{attendee_id}"): {200},
+    ("GET", "/events/{event_id}/attendance.xlsx"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -149,6 +159,7 @@ ORGANISER_ROUTES = {
     ("GET", "/events/{event_id}/attendance/report"),
     ("GET", "/events/{event_id}/attendance.csv"),
     ("GET", "/events/{event_id}/arrivals.svg"),
+    ("GET", "/events/{event_id}/attendance.xlsx"),
 }
 
 
@@ -632,7 +643,9 @@ def test_desk_work_replies_have_the_documented_shapes(api, document, organiser, 
     reply = api.post(f"{at}/attendees/{late_id}/badge", {"reason": "lost"}, token=desk_token)
     check_reply(document, "POST", f"{attendee}/badge", reply, 201)
     pdf = {"Accept": "application/pdf"}
-    printed = api.get(f"{at}/badges.pdf?attendee_id={late_id}", token=organiser, headers=pdf)
+    printed = api.get(
+        f"{at}/badges.pdf?attendee_id={late_id}&mark_printed=true", token=organiser, headers=pdf
+    )
     assert printed.status == 200, printed
     reply = api.get(f"{at}/attendees/{late_id}", token=desk_token)
     check_reply(document, "GET", attendee, reply, 200)
@@ -717,6 +730,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     reply = api.get(f"{at}/attendees?q=sit", token=desk_token)
     check("GET", f"{events}/attendees", reply, 200)
     check("GET", attendee, api.get(f"{at}/attendees/{attendee_id}", token=desk_token), 200)
+    reply = api.call("PATCH", f"{at}/attendees/{attendee_id}", {"phone": "0812"}, desk_token)
+    check("PATCH", attendee, reply, 200)
 
     walk_in = registration_body(email="walk@example.org")
     reply = api.post(f"{at}/attendees", {**walk_in, "check_in": False}, token=desk_token)

@@ -45,6 +45,9 @@ CSV_HEADER = [
     "phone",
     "status",
     "days",
+    "job_title",
+    "source",
+    "registered_at",
     f"{DAY1}_checked_in_at",
     f"{DAY1}_desk",
     f"{DAY1}_source",
@@ -53,6 +56,9 @@ CSV_HEADER = [
     f"{DAY2}_source",
 ]
 BOTH_DAYS = f"{DAY1} {DAY2}"
+# job_title (none given), source and registered_at (local) of an online
+# registration made at the tests' clock's start.
+ONLINE = ["", "online", "2016-11-29 09:00:00"]
 
 
 # --- helpers ----------------------------------------------------------------
@@ -581,21 +587,23 @@ def test_csv_rows_round_trip_sorted_and_neutralised(api, organiser, register, de
     assert header == CSV_HEADER
     assert rows == [
         ['Abdul "Dul" Karim', "Yayasan Kehati", "ngo", "male", "abdul@example.org", "",
-         "active", BOTH_DAYS, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
+         "active", BOTH_DAYS, *ONLINE, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
         ["Citra Lestari", "'@x", "", "", "citra@example.org", "",
-         "cancelled", DAY1, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
+         "cancelled", DAY1, *ONLINE, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
         ["Đỗ Thị Hương", "Viện Sinh thái", "academia", "female", "huong@example.org", "",
-         "active", BOTH_DAYS, "2016-11-29 08:30:15", "Desk A", "scan",
+         "active", BOTH_DAYS, *ONLINE, "2016-11-29 08:30:15", "Desk A", "scan",
          "2016-11-30 09:45:00", "Desk B", "scan"],
         ["Eko Prasetyo", "'+62 org", "", "male", "eko@example.org", "'+62 812 3456",
-         "active", BOTH_DAYS, "2016-11-29 10:00:00", "Pintu Utara", "scan", *NOT_CHECKED_IN],
+         "active", BOTH_DAYS, *ONLINE,
+         "2016-11-29 10:00:00", "Pintu Utara", "scan", *NOT_CHECKED_IN],
         ['\'=HYPERLINK("http://evil.example","click")', "'-x", "other", "prefer_not_to_say",
-         "hyper@example.org", "", "active", BOTH_DAYS, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
+         "hyper@example.org", "", "active", BOTH_DAYS, *ONLINE, *NOT_CHECKED_IN, *NOT_CHECKED_IN],
         ["Sutrisno, S.H.", 'Kantor Hukum "Adil", Jakarta', "private_sector", "male",
          "sutrisno@example.org", "0812 3456 7890",
-         "active", BOTH_DAYS, *NOT_CHECKED_IN, "2016-11-30 16:59:59", "Desk A", "scan"],
+         "active", BOTH_DAYS, *ONLINE, *NOT_CHECKED_IN, "2016-11-30 16:59:59", "Desk A", "scan"],
         ["Zainal Arifin", "Komunitas Pesisir", "community", "male", "zainal@example.org", "",
-         "active", BOTH_DAYS, "2016-11-29 11:00:00", "Desk B", "search", *NOT_CHECKED_IN],
+         "active", BOTH_DAYS, "", "walk_in", "2016-11-29 11:00:00",
+         "2016-11-29 11:00:00", "Desk B", "search", *NOT_CHECKED_IN],
     ]  # fmt: skip
 
 

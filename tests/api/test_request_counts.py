@@ -141,7 +141,8 @@ def test_organiser_routes_cost_only_their_own_requests(cost, api, register, orga
     event = api.get(EVENT).json
     costs = {
         "put event": cost("PUT", EVENT, organiser, event),
-        "badges.pdf": cost("GET", f"{EVENT}/badges.pdf?layout=a6", organiser),
+        "badges.pdf": cost("GET", f"{EVENT}/badges.pdf?layout=a6&mark_printed=true", organiser),
+        "badges.pdf preview": cost("GET", f"{EVENT}/badges.pdf?layout=a6", organiser),
         "undo": cost("DELETE", f"{EVENT}/checkins/{siti['attendee_id']}/{DAY1}", organiser),
         "cancel": cost("DELETE", f"{EVENT}/attendees/{budi['attendee_id']}", organiser),
         "scans": cost("GET", f"{EVENT}/scans", organiser),
@@ -154,8 +155,10 @@ def test_organiser_routes_cost_only_their_own_requests(cost, api, register, orga
         "revoke token": cost("DELETE", f"{EVENT}/desk-tokens/{token_id}", organiser, None, 204),
     }
     assert costs == {
-        "put event": {"UpdateItem": 1},
+        # The event as it was: which days the new document drops (event_day_in_use).
+        "put event": {"GetItem": 1, "UpdateItem": 1},
         "badges.pdf": {"GetItem": 1, "Query": 1, "TransactWriteItems": 1},
+        "badges.pdf preview": {"GetItem": 1, "Query": 1},
         "undo": {"GetItem": 2, "TransactWriteItems": 1},
         "cancel": {"GetItem": 2, "TransactWriteItems": 1},
         "scans": {"GetItem": 1, "Query": 1},

@@ -12,7 +12,7 @@ import re
 import pytest
 
 import app as app_module
-from tests.support.api import STAFF_ROUTES, assert_error
+from tests.support.api import STAFF_ROUTES, accept_for, assert_error
 from tests.support.values import OTHER_ID, WORKSHOP_ID, new_scan_id, registration_body
 
 # Every staff route, and a check-in by badge code: the one thing a kiosk may do.
@@ -68,9 +68,10 @@ def staff_request(api, method, path, body_kind, token):
         "label": lambda: {"label": "Desk Z"},
         "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
         "reason": lambda: {"reason": "lost"},
+        "correction": lambda: {"name": "Siti"},
     }
     make = bodies[body_kind]
-    headers = {"Accept": "application/pdf"} if ".pdf" in path else None
+    headers = accept_for(path)
     return api.call(
         method,
         path.format(event=WORKSHOP_ID),

@@ -410,10 +410,13 @@ with mock_aws():
     code = hadir.register(WORKSHOP_ID, registration)["badge"]["code"]
     pdf = hadir.badge_pdf(code)
     png = qr_png(code)
-import fontTools, PIL, fpdf, pydantic_core
+    xlsx = hadir.attendance_xlsx(WORKSHOP_ID)
+import fontTools, PIL, fpdf, pydantic_core, openpyxl
 print(json.dumps({
-    "pdf": pdf[:5].decode(), "png": png[:4].hex(),
-    "from_bundle": [m.__file__.startswith(bundle) for m in (fontTools, PIL, fpdf, pydantic_core)],
+    "pdf": pdf[:5].decode(), "png": png[:4].hex(), "xlsx": xlsx[:2].decode(),
+    "from_bundle": [
+        m.__file__.startswith(bundle) for m in (fontTools, PIL, fpdf, pydantic_core, openpyxl)
+    ],
     "native_fonttools": [
         name for name, module in sys.modules.items()
         if name.startswith("fontTools") and (getattr(module, "__file__", "") or "").endswith(".so")
@@ -438,7 +441,8 @@ def test_the_trimmed_bundle_prints_badges_on_its_own(packaged, tmp_path):
     ran = json.loads(result.stdout.strip().splitlines()[-1])
     assert ran["pdf"] == "%PDF-"
     assert ran["png"] == "89504e47"
-    assert ran["from_bundle"] == [True, True, True, True]
+    assert ran["xlsx"] == "PK"  # a workbook is a zip
+    assert ran["from_bundle"] == [True, True, True, True, True]
     assert ran["native_fonttools"] == []
 
 

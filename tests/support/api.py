@@ -171,4 +171,19 @@ STAFF_ROUTES = [
     pytest.param(
         "GET", "/events/{event}/arrivals.svg?date=2016-11-29", None, "organiser", id="arrivals-svg"
     ),
+    # Issue 16: correcting a registration, the XLSX export.
+    pytest.param(
+        "PATCH", "/events/{event}/attendees/" + "a" * 16, "correction", "desk", id="correct"
+    ),
+    pytest.param("GET", "/events/{event}/attendance.xlsx", None, "organiser", id="attendance-xlsx"),
 ]
+# What a download route answers only to a request whose Accept names it.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def accept_for(path: str) -> dict[str, str] | None:
+    if ".pdf" in path:
+        return {"Accept": "application/pdf"}
+    if ".xlsx" in path:
+        return {"Accept": XLSX}
+    return None

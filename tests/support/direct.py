@@ -58,7 +58,9 @@ def seed_directly(dynamodb, event_id: str, count: int) -> None:
         )
         terms = search_terms(name, organisation)
         writes.append(attendee_item(attendee))
-        writes.append({**email_key(event_id, attendee.email), "attendee_id": attendee.id})
+        writes.append(
+            {**email_key(event_id, f"seed{index}@example.org"), "attendee_id": attendee.id}
+        )
         writes.extend(word_item(event_id, word, attendee.id, terms.words) for word in terms.indexed)
     dump = TypeSerializer().serialize
     for start in range(0, len(writes), 25):

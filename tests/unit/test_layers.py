@@ -30,6 +30,7 @@ ALLOWED = {
         "qrcode",
         "png",
         "defusedxml",
+        "openpyxl",
     },
 }
 

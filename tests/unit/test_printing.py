@@ -225,8 +225,10 @@ def code_of(registration: dict) -> str:
     return registration["badge"]["code"]
 
 
-def sheet(api, organiser, layout="a4-8", attendee_ids=(), headers=PDF):
+def sheet(api, organiser, layout="a4-8", attendee_ids=(), headers=PDF, mark=True):
+    """A badge sheet; printed for real (`mark_printed=true`) unless `mark` is False."""
     query = [f"layout={layout}"] if layout is not None else []
+    query += ["mark_printed=true"] if mark else []
     query += [f"attendee_id={attendee_id}" for attendee_id in attendee_ids]
     path = BADGES + ("?" + "&".join(query) if query else "")
     return api.get(path, token=organiser, headers=headers)
@@ -806,3 +808,63 @@ def test_the_sign_in_sheet_of_another_event_is_403_for_this_desk(api, organiser)
 def test_the_sign_in_sheet_needs_a_pdf_accept_header(api, desk_token):
     error = assert_error(sign_in(api, desk_token, headers={}), 400, "bad_request")
     assert "application/pdf" in error["message"]
+
+
+# --- issue 16: only real prints are recorded; "print the new ones" --------------------
+
+
+def test_a_preview_records_no_print(api, register, organiser):
+    people = enrol(register, ["Ahmad Fauzi", "Budi Santoso"])
+    [page] = pdf_pages(sheet(api, organiser, mark=False))
+    assert len(page.qrs) == 2
+    for registration in people.values():
+        assert prints_of(api, organiser, registration) == []
+    # Printed for real afterwards, it is a first print, not a reprint.
+    [page] = pdf_pages(sheet(api, organiser))
+    assert "Reprint" not in page.text
+    for registration in people.values():
+        assert len(prints_of(api, organiser, registration)) == 1
+
+
+def test_unprinted_selects_the_badges_never_printed(api, register, organiser):
+    people = enrol(register, ["Ahmad Fauzi", "Budi Santoso", "Citra Kirana"])
+    assert sheet(api, organiser, "a6", [people["Budi Santoso"]["attendee_id"]]).status == 200
+    new_ones = f"{BADGES}?layout=a6&unprinted=true&mark_printed=true"
+    pages = pdf_pages(api.get(new_ones, token=organiser, headers=PDF))
+    assert [qr.text for page in pages for qr in page.qrs] == [
+        code_of(people["Ahmad Fauzi"]),
+        code_of(people["Citra Kirana"]),
+    ]
+    assert len(prints_of(api, organiser, people["Budi Santoso"])) == 1
+    assert len(prints_of(api, organiser, people["Ahmad Fauzi"])) == 1
+    # Nothing new is left: an empty sheet, and nothing recorded.
+    empty = api.get(new_ones, token=organiser, headers=PDF)
+    assert empty.status == 200 and empty.raw.startswith(b"%PDF")
+    assert len(prints_of(api, organiser, people["Ahmad Fauzi"])) == 1
+
+
+def test_unprinted_among_those_named(api, register, organiser):
+    people = enrol(register, ["Ahmad Fauzi", "Budi Santoso", "Citra Kirana"])
+    assert sheet(api, organiser, "a6", [people["Budi Santoso"]["attendee_id"]]).status == 200
+    named = [people[name]["attendee_id"] for name in ("Budi Santoso", "Citra Kirana")]
+    query = "&".join(f"attendee_id={attendee_id}" for attendee_id in named)
+    reply = api.get(f"{BADGES}?layout=a6&unprinted=true&{query}", token=organiser, headers=PDF)
+    assert [qr.text for page in pdf_pages(reply) for qr in page.qrs] == [
+        code_of(people["Citra Kirana"])
+    ]
+    assert prints_of(api, organiser, people["Citra Kirana"]) == []  # a preview
+
+
+def test_a_corrected_name_is_on_the_next_print(api, register, organiser):
+    registration = register(name="Siti Rahmwati")
+    attendee_id = registration["attendee_id"]
+    reply = api.call(
+        "PATCH",
+        f"/events/{WORKSHOP_ID}/attendees/{attendee_id}",
+        body={"name": "Siti Rahmawati"},
+        token=organiser,
+    )
+    assert reply.status == 200, reply
+    [page] = pdf_pages(sheet(api, organiser, "a6", [attendee_id]))
+    assert "Siti Rahmawati" in page.text and "Rahmwati" not in page.text
+    assert [qr.text for qr in page.qrs] == [code_of(registration)]

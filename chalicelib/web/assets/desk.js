@@ -759,7 +759,8 @@ function walkinForm() {
       ? el("p", { class: "notice bad", role: "alert", "data-testid": "walkin-error", text: state.error })
       : null,
     ...field("name", text("text", values.name, 200, true)),
-    ...field("email", text("email", values.email, 254, true)),
+    // Optional at the desk: many participants have no address of their own.
+    ...field("email", text("email", values.email, 254, false), true),
     ...field("organisation", text("text", values.organisation, 200, true)),
     ...field("phone", text("tel", values.phone, 32, false), true),
     ...field("gender", select("gender", GENDERS, "gender"), true),
@@ -785,12 +786,11 @@ async function sendWalkin(state) {
   const values = state.values;
   const body = {
     name: values.name.trim(),
-    email: values.email.trim(),
     organisation: values.organisation.trim(),
     consent: values.consent === true,
     check_in: values.check_in === true,
   };
-  for (const name of ["phone", "gender", "organisation_type"]) {
+  for (const name of ["email", "phone", "gender", "organisation_type"]) {
     if (values[name].trim()) body[name] = values[name].trim();
   }
   if (body.check_in) body.scan_id = state.scanId;
