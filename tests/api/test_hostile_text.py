@@ -327,7 +327,7 @@ def test_prints_past_the_bound_are_not_recorded(api, organiser, dynamodb):
     )
     other = api.post(REGISTER, registration_body(email="first-print@example.org")).json
     reply = api.get(
-        f"/events/{WORKSHOP_ID}/badges.pdf",
+        f"/events/{WORKSHOP_ID}/badges.pdf?mark_printed=true",
         token=organiser,
         headers={"Accept": "application/pdf"},
     )

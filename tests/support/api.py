@@ -176,6 +176,10 @@ STAFF_ROUTES = [
         "PATCH", "/events/{event}/attendees/" + "a" * 16, "correction", "desk", id="correct"
     ),
     pytest.param("GET", "/events/{event}/attendance.xlsx", None, "organiser", id="attendance-xlsx"),
+    pytest.param("GET", "/events/{event}/certificates", None, "organiser", id="certificates"),
+    pytest.param(
+        "GET", "/events/{event}/certificates.pdf", None, "organiser", id="certificates-pdf"
+    ),
 ]
 # What a download route answers only to a request whose Accept names it.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
