@@ -40,6 +40,7 @@ from chalicelib.core.models import (
     CheckinRequest,
     DeskTokenRequest,
     Event,
+    OwnCorrection,
     Registration,
     ReissueRequest,
     ScanQuery,
@@ -47,6 +48,7 @@ from chalicelib.core.models import (
     WalkIn,
     is_event_id,
 )
+from chalicelib.core.own_data import OwnRegistration, Withdrawn
 
 if TYPE_CHECKING:
     from chalice.app import Request
@@ -673,6 +675,108 @@ def list_desk_tokens(call: Call, event_id: str) -> Response:
 def revoke_desk_token(call: Call, event_id: str, token_id: str) -> Response:
     hadir().revoke_desk_token(event_id, token_id)
     return Response(body="", status_code=204)
+
+
+# --- the attendee's own data (API.md §10), through their manage token ----------
+
+NO_REGISTRATION = "A malformed or unknown manage token, or one whose registration was withdrawn."
+OWN = "The attendee's manage token (from their registration) is the secret: never logged."
+
+
+@route(
+    "/registrations/{manage_token}",
+    "GET",
+    summary="The attendee's own registration",
+    description=f"{OWN} Everything about the registration: details, days, check-ins, consent "
+    "record, badge, certificate and changes. Not cached.",
+    tag="attendee",
+    replies={200: Reply("The registration.", OwnRegistration)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().own_registration(manage_token), headers=NO_STORE)
+
+
+@route(
+    "/registrations/{manage_token}",
+    "PATCH",
+    summary="Correct one's own registration",
+    description=f"{OWN} Any of `name`, `display_name`, `organisation`, `job_title`, `phone`, "
+    "`language`; `null` clears `display_name` (back to the default), `job_title` or `phone`. "
+    "Open until the event's last day closes (event-local time); the badge code stays valid.",
+    tag="attendee",
+    body=OwnCorrection,
+    replies={200: Reply("The registration as corrected.", OwnRegistration)},
+    errors=(Code.NOT_FOUND, Code.EVENT_OVER, Code.REGISTRATION_CANCELLED),
+    notes={
+        Code.NOT_FOUND: NO_REGISTRATION,
+        Code.EVENT_OVER: "`event_over`: the event's last day has closed.",
+        Code.REGISTRATION_CANCELLED: "The organisers cancelled this registration.",
+    },
+)
+def correct_own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().correct_own(manage_token, call.body), headers=NO_STORE)
+
+
+@route(
+    "/registrations/{manage_token}/export",
+    "GET",
+    summary="Export one's own data",
+    description=f"{OWN} Everything Hadir holds about the attendee, as JSON: the registration "
+    "with its consent record, badge history and check-ins, and their scan-log entries.",
+    tag="attendee",
+    replies={200: Reply("A JSON document, sent as an attachment.", dict)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def export_own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(
+        hadir().export_own(manage_token),
+        headers={**NO_STORE, "Content-Disposition": 'attachment; filename="hadir-data.json"'},
+    )
+
+
+@route(
+    "/registrations/{manage_token}",
+    "DELETE",
+    summary="Withdraw",
+    description=f"{OWN} Without check-ins the registration is cancelled (the counts drop); "
+    "with check-ins its personal data (name, email, phone, job title, organisation, display "
+    "name) is erased and the counts stay. Either way the badge answers 410 and this manage "
+    "token 404 from then on.",
+    tag="attendee",
+    replies={200: Reply("Withdrawn.", Withdrawn)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def withdraw(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().withdraw(manage_token), headers=NO_STORE)
+
+
+@route(
+    "/me/{manage_token}",
+    "GET",
+    name="me_page",
+    summary="The attendee's own page",
+    description="Their registration and badge, corrections, data export and withdrawal, "
+    "through `/registrations/{manage_token}`. The page never sends its address on "
+    "(`Referrer-Policy: no-referrer`).",
+    tag="pages",
+    replies={
+        200: Reply(
+            "The page: HTML that loads its script. Sent with a strict `Content-Security-Policy`.",
+            media=(HTML,),
+        ),
+        304: Reply("Not modified (`If-None-Match`)."),
+    },
+    stored=False,
+)
+def me_page(call: Call, manage_token: str) -> Response:
+    from chalicelib.api.pages import page
+
+    # The same shell for every token: nothing about the person is in the HTML.
+    return static_response(call.request, *page("me"))
 
 
 # --- pages (API.md §9) --------------------------------------------------------

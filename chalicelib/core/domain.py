@@ -24,6 +24,8 @@ from chalicelib.core.models import CHECKIN_SOURCES, Event, EventDay
 
 ACTIVE = "active"
 CANCELLED = "cancelled"
+# Withdrawn by the attendee after checking in: personal data erased, counts kept.
+WITHDRAWN = "withdrawn"
 
 # A scan may have been queued on a device whose clock runs a little fast; more
 # than this ahead of the server is not a scan that happened.
@@ -70,6 +72,17 @@ class BadgeIssue:
     request_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Consent:
+    """The consent record (UU PDP): when, which version of the text, in which
+    language, through which channel (`web`, `desk`, `import`)."""
+
+    given_at: datetime
+    version: str | None
+    language: str
+    channel: str
+
+
 @dataclass
 class Attendee:
     id: str
@@ -93,6 +106,13 @@ class Attendee:
     reissues: list[BadgeIssue] = field(default_factory=list)
     cancelled_at: datetime | None = None
     prints: list[datetime] = field(default_factory=list)  # badge sheets it was on
+    # Personal data (chalicelib/core/privacy.py): the language they read, their
+    # consent, when the attendee withdrew it (erased), and when retention ends
+    # (epoch seconds, the table's TTL attribute).
+    language: str = "id"
+    consent: Consent | None = None
+    erased_at: datetime | None = None
+    expires_at: int | None = None
 
     @property
     def is_active(self) -> bool:

@@ -39,6 +39,8 @@ class Code(StrEnum):
     TOO_MANY_REISSUES = "too_many_reissues"
     BADGE_REVOKED = "badge_revoked"
     SHEET_TOO_LARGE = "sheet_too_large"
+    # The attendee's own data (API.md section 10)
+    EVENT_OVER = "event_over"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

@@ -45,6 +45,7 @@ from chalicelib.store.codec import (
     checkin_item,
     dump,
     load,
+    manage_item,
     reissue_item,
     scan_item,
     values,
@@ -68,6 +69,7 @@ from chalicelib.store.errors import AlreadyWritten, Conflict, ScanReplayed, Stal
 from chalicelib.store.keys import (
     INDEX_KEY,
     TABLE_KEY,
+    TTL_ATTRIBUTE,
     attendee_key,
     attendees_partition,
     email_key,
@@ -78,6 +80,7 @@ from chalicelib.store.transactions import Cancelled, expression_args
 
 # A registration's slots, and the check-in's, by name.
 EVENT, EMAIL, ATTENDEE, SCAN = "event", "email", "attendee", "scan"
+MANAGE = "manage"
 
 
 class AttendeeRepository:
@@ -161,8 +164,13 @@ class AttendeeRepository:
         terms: SearchTerms,
         walk_in: tuple[CheckinDecision | None, ScanEntry, Breakdown | None] | None = None,
         desk: bool = False,
+        manage_hash: str | None = None,
     ) -> None:
         """Write a registration, its email lock, search words and counts, or none.
+
+        With `manage_hash`, the attendee's manage token is findable by its hash
+        (MANAGE#<hash>) from the same transaction on. Items that hold personal
+        data carry the attendee's `expires_at` (the table's TTL attribute).
 
         With `walk_in`, the same transaction logs the desk's scan and, if the
         check-in was decided (the attendee already carries it), counts it. A
@@ -183,12 +191,18 @@ class AttendeeRepository:
         condition = capacity_left if desk else capacity_left & registration_open
         tx = self._table.transaction()
         tx.count(EVENT, record, counts, condition)
+        expiry = {TTL_ATTRIBUTE: attendee.expires_at}
         tx.put_new(
-            EMAIL, {**email_key(event_id, normalised_email), "attendee_id": attendee.id}, True
+            EMAIL,
+            {**email_key(event_id, normalised_email), "attendee_id": attendee.id, **expiry},
+            True,
         )
         tx.put_new(ATTENDEE, attendee_item(attendee))
         for word in terms.indexed:
-            tx.put_new(f"word:{word}", word_item(event_id, word, attendee.id, terms.words))
+            item = word_item(event_id, word, attendee.id, terms.words)
+            tx.put_new(f"word:{word}", {**item, **expiry})
+        if manage_hash is not None:
+            tx.put_new(MANAGE, manage_item(manage_hash, attendee))
         if walk_in is not None:
             tx.put_new(SCAN, scan_item(walk_in[1]))
         try:

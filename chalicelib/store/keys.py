@@ -9,6 +9,10 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>#WORD#<2 letters>    <word>#<attendee>  a search word
     ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
     TOKEN#<sha256 of token>           TOKEN      desk or kiosk token lookup, by hash
+    MANAGE#<sha256 of token>          MANAGE     an attendee's manage token -> attendee id
+
+Items holding personal data carry `expires_at` (epoch seconds), the table's
+TTL attribute: DynamoDB deletes them once the event's retention has ended.
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
 EVENT#<event>#SCANS (by day and time received).
@@ -47,9 +51,15 @@ TABLE_KEY = ("pk", "sk")
 INDEX_KEY = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
+# DynamoDB's time to live: items past their `expires_at` are deleted by AWS.
+TTL_ATTRIBUTE = "expires_at"
+TTL_SPECIFICATION: dict[str, Any] = {"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+
+
 def create_table(client: Any, table_name: str) -> None:
     client.create_table(TableName=table_name, **TABLE_SCHEMA)
     client.get_waiter("table_exists").wait(TableName=table_name)
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=TTL_SPECIFICATION)
 
 
 def event_key(event_id: str) -> dict:
@@ -77,6 +87,10 @@ def desk_token_key(event_id: str, token_id: str) -> dict:
 
 def token_lookup_key(token_hash: str) -> dict:
     return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def manage_key(token_hash: str) -> dict:
+    return {"pk": f"MANAGE#{token_hash}", "sk": "MANAGE"}
 
 
 def word_key(event_id: str, word: str, attendee_id: str) -> dict:

@@ -18,16 +18,19 @@ from chalicelib.core.models import (
     AttendeeQuery,
     CheckinRequest,
     Event,
+    OwnCorrection,
     Registration,
     ScanQuery,
     WalkIn,
 )
+from chalicelib.core.own_data import ErasedAttendee, OwnRegistration
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
+from chalicelib.usecases.privacy import OwnData
 from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
 from chalicelib.usecases.reports import Reports
 from chalicelib.usecases.tokens import Tokens
@@ -59,6 +62,7 @@ class Hadir:
         self._desk = DeskWork(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
+        self._own = OwnData(stores, clock, badges, retrying)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -95,7 +99,7 @@ class Hadir:
         return self._registrations.walk_in(event_id, walk_in, staff, idempotency_key)
 
     def badge_holder(self, code: str) -> BadgeHolder:
-        return badge_holder(self._stores, self._badges, code)
+        return badge_holder(self._stores, self._badges, code, self.clock.now())
 
     def badge_view(self, code: str) -> shapes.BadgeHolder:
         return self._registrations.badge_view(code)
@@ -110,7 +114,7 @@ class Hadir:
     def find_attendees(self, event_id: str, query: AttendeeQuery, staff: Staff) -> dict:
         return self._desk.find_attendees(event_id, query, staff)
 
-    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
+    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee | ErasedAttendee:
         return self._desk.attendee(event_id, attendee_id)
 
     def reissue_badge(
@@ -166,3 +170,16 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._tokens.revoke(event_id, token_id)
+
+    # the attendee's own data, through their manage token
+    def own_registration(self, manage_token: str) -> OwnRegistration:
+        return self._own.view(manage_token)
+
+    def correct_own(self, manage_token: str, correction: OwnCorrection) -> OwnRegistration:
+        return self._own.correct(manage_token, correction)
+
+    def export_own(self, manage_token: str) -> dict:
+        return self._own.export(manage_token)
+
+    def withdraw(self, manage_token: str) -> dict:
+        return self._own.withdraw(manage_token)

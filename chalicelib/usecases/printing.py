@@ -60,7 +60,7 @@ class Printing:
         """One printable badge, for its holder: not recorded as a print."""
         from chalicelib.documents import printing
 
-        holder = badge_holder(self._store, self._badges, code)
+        holder = badge_holder(self._store, self._badges, code, self._clock.now())
         event = event_record(self._store, holder.attendee.event_id).event
         return printing.badge_pdf(_card(event, holder.attendee, holder.code, reprint=0))
 
