@@ -48,7 +48,7 @@ from chalicelib.core.models import (
     WalkIn,
     is_event_id,
 )
-from chalicelib.core.own_data import OwnRegistration, Withdrawn
+from chalicelib.core.own_data import ErasedAttendee, OwnRegistration, Withdrawn
 
 if TYPE_CHECKING:
     from chalice.app import Request
@@ -401,7 +401,14 @@ def walk_in(call: Call, event_id: str) -> Response:
     summary="An attendee's registration",
     description="Not cached.",
     role=DESK,
-    replies={200: Reply("The registration, its badge and its check-ins.", shapes.Attendee)},
+    replies={
+        200: Reply(
+            "The registration, its badge and its check-ins; for a person whose personal data "
+            "is erased (withdrawn, or past the event's retention), `erased: true` and no "
+            "personal field.",
+            shapes.Attendee | ErasedAttendee,
+        )
+    },
     errors=(Code.ATTENDEE_NOT_FOUND, Code.EVENT_NOT_FOUND),
 )
 def attendee(call: Call, event_id: str, attendee_id: str) -> Response:
@@ -770,11 +777,16 @@ def withdraw(call: Call, manage_token: str) -> Response:
         ),
         304: Reply("Not modified (`If-None-Match`)."),
     },
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: "Not a manage token's shape."},
     stored=False,
 )
 def me_page(call: Call, manage_token: str) -> Response:
-    from chalicelib.api.pages import page
+    from chalicelib.api.pages import not_found, page
+    from chalicelib.core.privacy import is_manage_token
 
+    if not is_manage_token(manage_token):
+        raise not_found()
     # The same shell for every token: nothing about the person is in the HTML.
     return static_response(call.request, *page("me"))
 

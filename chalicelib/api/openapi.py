@@ -24,6 +24,7 @@ from chalicelib.core.auth import DESK, DESK_TOKEN_ID_PATTERN, ORGANISER
 from chalicelib.core.badges import ATTENDEE_ID_PATTERN
 from chalicelib.core.errors import Code
 from chalicelib.core.models import EVENT_ID_PATTERN
+from chalicelib.core.privacy import MANAGE_TOKEN
 from chalicelib.core.shapes import Error
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ PATH_PARAMETERS = {
     "attendee_id": "The registration's `attendee_id`.",
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
     "name": "A page's script, style sheet or licence file, e.g. `common.js`.",
+    "manage_token": "The attendee's manage token, given once at registration (`manage.token`).",
 }
 
 # What the app accepts in each path parameter; anything else is a 404 (or 422
@@ -58,6 +60,7 @@ PATH_SCHEMAS = {
     "token_id": {"type": "string", "pattern": DESK_TOKEN_ID_PATTERN},
     "date": {"type": "string", "format": "date", "examples": ["2016-11-29"]},
     "name": {"type": "string", "examples": ["common.js", "hadir.css", "jsQR-1.4.0.js"]},
+    "manage_token": {"type": "string", "pattern": MANAGE_TOKEN.pattern},
 }
 
 # A query parameter's words, unless its route gives its own (`Spec.query_notes`).

@@ -118,12 +118,17 @@ class Registrations:
             raise event_not_found()
         # The model requires a scan_id with check_in; without, any is ignored.
         scan_id = walk_in.scan_id if walk_in.check_in else None
+        # Made from the scan_id if there is one (a replay answers with the same
+        # token), else from the Idempotency-Key, else at random.
+        retry_key = idempotency_key if scan_id is None else f"scan\0{scan_id}"
+        manage = ManageToken.made(self._badges, event_id, retry_key)
         if scan_id is not None:
             earlier = self._log.earlier(event_id, scan_id)
             if earlier is not None:
-                return earlier
+                if earlier.outcome != "registered":
+                    return earlier
+                return Answer(earlier.outcome, {**earlier.body, "manage": manage.json()})
         attendee_id = self._badges.request_id(event_id, idempotency_key)
-        manage = ManageToken.made(self._badges, event_id, idempotency_key)
 
         def attempt() -> Answer | None:
             record = event_record(self._store, event_id)
