@@ -12,11 +12,31 @@ slow or plain-HTTP client holds up no one else. Everything else is the
 from __future__ import annotations
 
 import os
+import re
 import socketserver
 import ssl
 import sys
 
 from chalice.cli import main
+
+# An attendee's manage token travels in the path (/me/<token>, /registrations/<token>):
+# the request log shows its place, never the token.
+_SECRET_PATH = re.compile(r"/(me|registrations)/[^/\s?\"]+")
+
+
+def redacted(text: str) -> str:
+    return _SECRET_PATH.sub(r"/\1/<token>", text)
+
+
+def redact_request_log() -> None:
+    from chalice.local import ChaliceRequestHandler
+
+    plain = ChaliceRequestHandler.log_message
+
+    def log_message(self, format, *args):
+        plain(self, format, *(redacted(str(arg)) for arg in args))
+
+    ChaliceRequestHandler.log_message = log_message
 
 
 def serve_https(certificate: str, key: str) -> None:
@@ -53,6 +73,7 @@ if __name__ == "__main__":
 
     ChaliceRequestHandler.do_TRACE = ChaliceRequestHandler._generic_handle
     ChaliceRequestHandler.do_QUERY = ChaliceRequestHandler._generic_handle
+    redact_request_log()
     certificate, key = os.environ.get("HADIR_TLS_CERT"), os.environ.get("HADIR_TLS_KEY")
     if certificate and key:
         serve_https(certificate, key)

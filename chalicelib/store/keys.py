@@ -59,6 +59,14 @@ TTL_SPECIFICATION: dict[str, Any] = {"Enabled": True, "AttributeName": TTL_ATTRI
 def create_table(client: Any, table_name: str) -> None:
     client.create_table(TableName=table_name, **TABLE_SCHEMA)
     client.get_waiter("table_exists").wait(TableName=table_name)
+    enable_ttl(client, table_name)
+
+
+def enable_ttl(client: Any, table_name: str) -> None:
+    """Turn the table's time to live on (on `expires_at`), if it is not yet."""
+    described = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+    if described.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+        return
     client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=TTL_SPECIFICATION)
 
 
