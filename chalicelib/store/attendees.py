@@ -197,7 +197,9 @@ class AttendeeRepository:
             {**email_key(event_id, normalised_email), "attendee_id": attendee.id, **expiry},
             True,
         )
-        tx.put_new(ATTENDEE, attendee_item(attendee))
+        # The manage token's hash, so that a backup finds its lookup item by key.
+        manage = {"manage_hash": manage_hash} if manage_hash else {}
+        tx.put_new(ATTENDEE, {**attendee_item(attendee), **manage})
         for word in terms.indexed:
             item = word_item(event_id, word, attendee.id, terms.words)
             tx.put_new(f"word:{word}", {**item, **expiry})

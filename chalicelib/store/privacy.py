@@ -135,7 +135,7 @@ class PrivacyRepository:
         tx.update(
             ATTENDEE,
             attendee_key(attendee.id),
-            "SET #status = :cancelled, cancelled_at = :at",
+            "SET #status = :cancelled, cancelled_at = :at REMOVE manage_hash",
             attendee_is_active & checkin_count_is(0),
             plain_values={":cancelled": CANCELLED, ":at": at.isoformat()},
             hand_back=True,
@@ -164,7 +164,7 @@ class PrivacyRepository:
             attendee_key(attendee.id),
             "SET #status = :withdrawn, erased_at = :at, #name = :blank, email = :blank,"
             " organisation = :blank, gsi1sk = :sk"
-            " REMOVE phone, job_title, display_name",
+            " REMOVE phone, job_title, display_name, manage_hash",
             attendee_is_active & checkin_count_is(len(attendee.checkins)),
             names={"#name": "name"},
             plain_values={
