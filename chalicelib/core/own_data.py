@@ -3,6 +3,7 @@ erased person's record as staff see it. Shapes and presenters together."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import with_config
@@ -140,7 +141,19 @@ def own_registration_json(event: Event, attendee: Attendee, code: str | None) ->
         "consent": consent_json(attendee),
         "badge": badge_json(code) if code else None,
         "certificate": None,
-        "changes": list(getattr(attendee, "changes", None) or []),
+        "changes": [_change_json(change) for change in getattr(attendee, "changes", None) or []],
+    }
+
+
+def _change_json(change: Any) -> Change:
+    """A staff correction kept on the record (when, who, which fields), however it is held."""
+    if isinstance(change, dict):
+        return {"at": change["at"], "by": change["by"], "fields": list(change["fields"])}
+    at = change.at
+    return {
+        "at": utc_iso(at) if isinstance(at, datetime) else str(at),
+        "by": str(change.by),
+        "fields": list(change.fields),
     }
 
 
@@ -163,8 +176,6 @@ def own_export_json(event: Event, attendee: Attendee, code: str | None) -> dict[
 
 
 def utc_iso_epoch(seconds: int | None) -> str | None:
-    from datetime import UTC, datetime
-
     return None if seconds is None else utc_iso(datetime.fromtimestamp(seconds, UTC))
 
 

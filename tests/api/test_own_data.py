@@ -257,3 +257,21 @@ def test_retention_follows_the_events_retention_days(api, organiser, clock):
 def test_the_table_deletes_expired_items_by_their_ttl(dynamodb):
     described = dynamodb.describe_time_to_live(TableName=TABLE)["TimeToLiveDescription"]
     assert described == {"TimeToLiveStatus": "ENABLED", "AttributeName": TTL_ATTRIBUTE}
+
+
+def test_a_registration_the_organisers_cancelled_is_seen_not_corrected(api, siti, organiser):
+    assert api.delete(f"{ATTENDEES}/{siti['attendee_id']}", token=organiser).status == 200
+    mine = api.get(own(siti))
+    assert (mine.status, mine.json["status"], mine.json["badge"]) == (200, "cancelled", None)
+    assert_error(patch(api, own(siti), {"job_title": "Ketua"}), 409, "registration_cancelled")
+    assert api.delete(own(siti)).json == {"status": "withdrawn"}
+    assert_error(api.get(own(siti)), 404, "not_found")
+
+
+def test_a_walk_in_replayed_by_its_scan_id_gets_the_same_manage_link(api, desk_token):
+    body = registration_body(check_in=True, scan_id="walk-in-own-0001")
+    first = api.post(ATTENDEES, body, token=desk_token)
+    again = api.post(ATTENDEES, body, token=desk_token)
+    assert first.status == again.status == 201
+    assert first.json["manage"] == again.json["manage"]
+    assert api.get(own(first.json)).status == 200
