@@ -44,6 +44,7 @@ from chalicelib.core.models import (
     CheckinRequest,
     DeskTokenRequest,
     Event,
+    OwnCorrection,
     Registration,
     ReissueRequest,
     ScanQuery,
@@ -51,6 +52,7 @@ from chalicelib.core.models import (
     WalkIn,
     is_event_id,
 )
+from chalicelib.core.own_data import ErasedAttendee, OwnRegistration, Withdrawn
 
 if TYPE_CHECKING:
     from chalice.app import Request
@@ -409,7 +411,14 @@ def walk_in(call: Call, event_id: str) -> Response:
     summary="An attendee's registration",
     description="Not cached.",
     role=DESK,
-    replies={200: Reply("The registration, its badge and its check-ins.", shapes.Attendee)},
+    replies={
+        200: Reply(
+            "The registration, its badge and its check-ins; for a person whose personal data "
+            "is erased (withdrawn, or past the event's retention), `erased: true` and no "
+            "personal field.",
+            shapes.Attendee | ErasedAttendee,
+        )
+    },
     errors=(Code.ATTENDEE_NOT_FOUND, Code.EVENT_NOT_FOUND),
 )
 def attendee(call: Call, event_id: str, attendee_id: str) -> Response:
@@ -815,6 +824,136 @@ def certificates_pdf(call: Call, event_id: str) -> Response:
 )
 def verify_certificate(call: Call, number: str) -> Response:
     return json_response(hadir().verify_certificate(number), headers=NO_STORE)
+
+
+# --- the attendee's own data (API.md §10), through their manage token ----------
+
+NO_REGISTRATION = "A malformed or unknown manage token, or one whose registration was withdrawn."
+OWN = "The attendee's manage token (from their registration) is the secret: never logged."
+
+
+@route(
+    "/registrations/{manage_token}",
+    "GET",
+    summary="The attendee's own registration",
+    description=f"{OWN} Everything about the registration: details, days, check-ins, consent "
+    "record, badge, certificate and changes. Not cached.",
+    tag="attendee",
+    replies={200: Reply("The registration.", OwnRegistration)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().own_registration(manage_token), headers=NO_STORE)
+
+
+@route(
+    "/registrations/{manage_token}",
+    "PATCH",
+    summary="Correct one's own registration",
+    description=f"{OWN} Any of `name`, `display_name`, `organisation`, `job_title`, `phone`, "
+    "`language`; `null` clears `display_name` (back to the default), `job_title` or `phone`. "
+    "Open until the event's last day closes (event-local time); the badge code stays valid.",
+    tag="attendee",
+    body=OwnCorrection,
+    replies={200: Reply("The registration as corrected.", OwnRegistration)},
+    errors=(Code.NOT_FOUND, Code.EVENT_OVER, Code.REGISTRATION_CANCELLED),
+    notes={
+        Code.NOT_FOUND: NO_REGISTRATION,
+        Code.EVENT_OVER: "`event_over`: the event's last day has closed.",
+        Code.REGISTRATION_CANCELLED: "The organisers cancelled this registration.",
+    },
+)
+def correct_own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().correct_own(manage_token, call.body), headers=NO_STORE)
+
+
+@route(
+    "/registrations/{manage_token}/export",
+    "GET",
+    summary="Export one's own data",
+    description=f"{OWN} Everything Hadir holds about the attendee, as JSON: the registration "
+    "with its consent record, badge history and check-ins, and their scan-log entries.",
+    tag="attendee",
+    replies={200: Reply("A JSON document, sent as an attachment.", dict)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def export_own_registration(call: Call, manage_token: str) -> Response:
+    return json_response(
+        hadir().export_own(manage_token),
+        headers={**NO_STORE, "Content-Disposition": 'attachment; filename="hadir-data.json"'},
+    )
+
+
+@route(
+    "/registrations/{manage_token}",
+    "DELETE",
+    summary="Withdraw",
+    description=f"{OWN} Without check-ins the registration is cancelled (the counts drop); "
+    "with check-ins its personal data (name, email, phone, job title, organisation, display "
+    "name) is erased and the counts stay. Either way the badge answers 410 and this manage "
+    "token 404 from then on.",
+    tag="attendee",
+    replies={200: Reply("Withdrawn.", Withdrawn)},
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: NO_REGISTRATION},
+)
+def withdraw(call: Call, manage_token: str) -> Response:
+    return json_response(hadir().withdraw(manage_token), headers=NO_STORE)
+
+
+@route(
+    "/registrations/{manage_token}/certificate.pdf",
+    "GET",
+    summary="One's own certificate of attendance",
+    description=f"{OWN} The certificate (A4 landscape, Bahasa Indonesia and English) once the "
+    "event's last day has closed, for those the event's rule admits. Its number is given the "
+    "first time and never changes. Send `Accept: application/pdf` (or `*/*`). Not cached.",
+    tag="attendee",
+    replies={200: Reply("The certificate.", media=(PDF,))},
+    errors=(Code.NOT_FOUND, Code.NOT_YET_AVAILABLE, Code.NOT_ELIGIBLE),
+    notes={
+        Code.NOT_FOUND: NO_REGISTRATION,
+        Code.NOT_YET_AVAILABLE: NOT_YET,
+        Code.NOT_ELIGIBLE: "The message gives the days attended and the days needed.",
+    },
+)
+def own_certificate_pdf(call: Call, manage_token: str) -> Response:
+    pdf = hadir().own_certificate_pdf(manage_token, request_origin(call.request))
+    response = file_response(pdf, "application/pdf", "sertifikat.pdf", "attachment")
+    response.headers.update({**DOWNLOAD, **NO_STORE})
+    return response
+
+
+@route(
+    "/me/{manage_token}",
+    "GET",
+    name="me_page",
+    summary="The attendee's own page",
+    description="Their registration and badge, corrections, data export and withdrawal, "
+    "through `/registrations/{manage_token}`. The page never sends its address on "
+    "(`Referrer-Policy: no-referrer`).",
+    tag="pages",
+    replies={
+        200: Reply(
+            "The page: HTML that loads its script. Sent with a strict `Content-Security-Policy`.",
+            media=(HTML,),
+        ),
+        304: Reply("Not modified (`If-None-Match`)."),
+    },
+    errors=(Code.NOT_FOUND,),
+    notes={Code.NOT_FOUND: "Not a manage token's shape."},
+    stored=False,
+)
+def me_page(call: Call, manage_token: str) -> Response:
+    from chalicelib.api.pages import not_found, page
+    from chalicelib.core.privacy import is_manage_token
+
+    if not is_manage_token(manage_token):
+        raise not_found()
+    # The same shell for every token: nothing about the person is in the HTML.
+    return static_response(call.request, *page("me"))
 
 
 # --- pages (API.md §9) --------------------------------------------------------

@@ -13,7 +13,8 @@ the keys say (chalicelib/store/keys.py):
 - the email locks: read by the key each attendee's email gives;
 - the search words: a Query of each word partition the attendees' names and
   organisations fall in (the same `search_terms` the registration indexes);
-- the token lookups `TOKEN#<hash>`: read by each desk token's `token_hash`.
+- the token lookups `TOKEN#<hash>`: read by each desk token's `token_hash`;
+- the manage-token lookups `MANAGE#<hash>`: read by each attendee's `manage_hash`.
 
 Import loads such a file into a store that does not hold the event yet (it
 refuses, in one line, when the event item is there), 25 items a BatchWriteItem,
@@ -137,6 +138,11 @@ def export_items(client: Any, table: str, event_id: str) -> list[dict]:
         keys.token_lookup_key(item["token_hash"]["S"])
         for (pk, sk), item in list(found.items())
         if pk == event_pk and sk.startswith("DESK#") and "token_hash" in item
+    ]
+    lookups += [
+        keys.manage_key(attendee["manage_hash"]["S"])
+        for attendee in attendees
+        if "manage_hash" in attendee
     ]
     keep(_batch_get(client, table, (_key(key["pk"], key["sk"]) for key in lookups)))
     return [found[key] for key in sorted(found)]

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.store import TABLE_SCHEMA  # noqa: E402
+from chalicelib.store.keys import TTL_SPECIFICATION  # noqa: E402
 from devtools.waf import waf_conditions, waf_parameters, waf_resources  # noqa: E402
 
 STAGES = ("dev", "prod")
@@ -95,6 +96,9 @@ def table_resource(table_name: Any) -> dict:
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
             "DeletionProtectionEnabled": True,
             "SSESpecification": {"SSEEnabled": True},
+            # Personal data ends with the event's retention (UU PDP): items past
+            # their `expires_at` are deleted by DynamoDB.
+            "TimeToLiveSpecification": TTL_SPECIFICATION,
             "Tags": [{"Key": "app", "Value": "hadir"}],
         },
     }

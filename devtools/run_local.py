@@ -76,9 +76,13 @@ def _seed(client, clock_start: datetime | None) -> list[str]:
     """The table and the seeded events, each made only when missing (a restart keeps both)."""
     from chalicelib.seed import seed_events
     from chalicelib.store import Store, create_table
+    from chalicelib.store.keys import enable_ttl
 
     if TABLE not in client.list_tables()["TableNames"]:
         create_table(client, TABLE)
+    else:
+        # A data directory from before retention: its table learns its TTL.
+        enable_ttl(client, TABLE)
     store = Store(client, TABLE)
     now = clock_start or datetime.now(UTC)
     events = seed_events()

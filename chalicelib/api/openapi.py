@@ -25,6 +25,7 @@ from chalicelib.core.badges import ATTENDEE_ID_PATTERN
 from chalicelib.core.certificates import NUMBER_PATTERN_ANY_CASE
 from chalicelib.core.errors import Code
 from chalicelib.core.models import EVENT_ID_PATTERN
+from chalicelib.core.privacy import MANAGE_TOKEN
 from chalicelib.core.shapes import Error
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ PATH_PARAMETERS = {
     "date": "An event day, `YYYY-MM-DD` (anything else is 422).",
     "name": "A page's script, style sheet or licence file, e.g. `common.js`.",
     "number": "A certificate number, e.g. `SOCMED16-0042-7KQ3MX` (read case-insensitively).",
+    "manage_token": "The attendee's manage token, given once at registration (`manage.token`).",
 }
 
 # What the app accepts in each path parameter; anything else is a 404 (or 422
@@ -65,6 +67,7 @@ PATH_SCHEMAS = {
         "pattern": NUMBER_PATTERN_ANY_CASE,
         "examples": ["SOCMED16-0001-ABCDEF"],
     },
+    "manage_token": {"type": "string", "pattern": MANAGE_TOKEN.pattern},
 }
 
 # A query parameter's words, unless its route gives its own (`Spec.query_notes`).

@@ -30,6 +30,10 @@ PAGE_DESCRIPTIONS = {
         "Kiosk page",
         "Self-service scanning at the door for attendees, with a desk token (`#token=...`).",
     ),
+    "me": (
+        "The attendee's own page",
+        "Their registration, badge, corrections, data export and withdrawal.",
+    ),
     "dashboard": (
         "Dashboard page",
         "For organisers: counts, chart, CSV, badge printing and desk tokens, with the "
@@ -49,6 +53,7 @@ PAGE_STYLESHEETS = {
     "kiosk": "desk.css",
     "dashboard": "dashboard.css",
     "certificate": "certificate.css",
+    "me": "register.css",
 }
 ASSET_DIRS = (WEB / "assets", WEB / "vendor")
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")

@@ -24,6 +24,8 @@ from chalicelib.core.models import CHECKIN_SOURCES, Event, EventDay
 
 ACTIVE = "active"
 CANCELLED = "cancelled"
+# Withdrawn by the attendee after checking in: personal data erased, counts kept.
+WITHDRAWN = "withdrawn"
 
 # Each reissue and each badge sheet a badge was printed on is kept in the
 # attendee's item: bounded, so that no number of requests outgrows DynamoDB's
@@ -96,6 +98,17 @@ class Change:
 MAX_CHANGES = 50
 
 
+@dataclass(frozen=True)
+class Consent:
+    """The consent record (UU PDP): when, which version of the text, in which
+    language, through which channel (`web`, `desk`, `import`)."""
+
+    given_at: datetime
+    version: str | None
+    language: str
+    channel: str
+
+
 @dataclass
 class Attendee:
     id: str
@@ -125,6 +138,13 @@ class Attendee:
     # is conditioned on this version being the one it read.
     changes: list[Change] = field(default_factory=list)
     version: int = 0
+    # Personal data (chalicelib/core/privacy.py): the language they read, their
+    # consent, when the attendee withdrew it (erased), and when retention ends
+    # (epoch seconds, the table's TTL attribute).
+    language: str = "id"
+    consent: Consent | None = None
+    erased_at: datetime | None = None
+    expires_at: int | None = None
 
     @property
     def is_active(self) -> bool:

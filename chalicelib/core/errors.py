@@ -47,6 +47,8 @@ class Code(StrEnum):
     # Correcting records (issue 16)
     DAY_HAS_CHECKIN = "day_has_checkin"
     EVENT_DAY_IN_USE = "event_day_in_use"
+    # The attendee's own data (API.md section 10)
+    EVENT_OVER = "event_over"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

@@ -193,6 +193,21 @@ class Logo(BaseModel):
     png_base64: Annotated[str, Field(max_length=_MAX_LOGO_BASE64), AfterValidator(_check_png)]
 
 
+LANGUAGES = ("id", "en")
+CONSENT_VERSION_PATTERN = r"^[A-Za-z0-9._-]{1,40}$"
+
+
+class EventConsent(BaseModel):
+    """The consent text registrants agree to, per language, and its version."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    version: str = Field(pattern=CONSENT_VERSION_PATTERN)
+    text: dict[Literal[LANGUAGES], Annotated[str, Field(min_length=1, max_length=4000)]] = Field(  # type: ignore[valid-type]
+        description="The text by language (`id`, `en`)."
+    )
+
+
 class Event(BaseModel):
     """The event document: what GET returns and PUT takes."""
 
@@ -218,6 +233,16 @@ class Event(BaseModel):
         if rule is not None and rule.min_days is not None and rule.min_days > len(self.days):
             raise ValueError("certificate.min_days is more than the event's days")
         return self
+
+    # Personal data (UU PDP 27/2022): the consent text people agree to, and how
+    # long after the last day their data is kept.
+    consent: EventConsent | None = None
+    retention_days: int = Field(
+        default=365,
+        ge=0,
+        le=3650,
+        description="Days after the event's last day that attendees' personal data is kept.",
+    )
 
     @field_validator("days")
     @classmethod
@@ -263,6 +288,12 @@ class Registration(BaseModel):
     )
     consent: Annotated[bool, AfterValidator(_must_be_true)] = Field(
         description="Must be true: the attendee agrees to the use of their personal data."
+    )
+    # The consent record (API.md section 1): which text, in which language.
+    language: Literal[LANGUAGES] = "id"  # type: ignore[valid-type]
+    consent_version: Annotated[str, Field(pattern=CONSENT_VERSION_PATTERN)] | None = Field(
+        default=None,
+        description="The version of the event's consent text agreed to; default its current one.",
     )
 
     @property
@@ -337,6 +368,19 @@ class AttendeeCorrection(BaseModel):
         if not self.model_fields_set:
             raise ValueError("send at least one field to correct")
         return self
+
+
+class OwnCorrection(BaseModel):
+    """What attendees may correct on their own registration (API.md section 10)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    name: KeyText200 | None = None
+    display_name: Text40 | None = None
+    organisation: KeyText200 | None = None
+    job_title: Text200 | None = None
+    phone: Annotated[str, Field(max_length=32), AfterValidator(_clean_phone)] | None = None
+    language: Literal[LANGUAGES] | None = None  # type: ignore[valid-type]
 
 
 class ReissueRequest(BaseModel):

@@ -73,25 +73,14 @@ def checkin_times(event: Event, at: datetime) -> shapes.CheckinTimes:
     return {"checked_in_at": utc_iso(at), "checked_in_at_local": local_iso(event, at)}
 
 
-def badge_holder_json(event: Event, attendee: Attendee, code: str) -> shapes.BadgeHolder:
-    """What the badge holder sees: their own details, the event, their days."""
+def badge_holder_json(event: Event, attendee: Attendee) -> shapes.BadgeHolder:
+    """What anyone who reads the worn badge's code sees: what the badge shows, no more."""
     return {
-        "attendee_id": attendee.id,
         "name": attendee.name,
         "display_name": greeting(attendee),
         "organisation": attendee.organisation,
-        "job_title": attendee.job_title,
-        "email": attendee.email,
         "status": attendee.status,
-        "event": {
-            "id": event.id,
-            "title": event.title,
-            "organisers": event.organisers,
-            "venue": event.venue.model_dump(mode="json"),
-            "timezone": event.timezone,
-        },
-        "days": _day_checkins(event, attendee),
-        "badge": badge_json(code),
+        "event": {"id": event.id, "title": event.title},
     }
 
 

@@ -194,6 +194,8 @@ class ScanEntry:
     # Entries written before these were kept read as on time, and scanned.
     late: bool = False  # received more than LATE_AFTER after scanned_at
     source: str = "scan"  # scan, search or paper
+    # Entries about an attendee end with their personal data (the TTL attribute).
+    expires_at: int | None = None
 
 
 @dataclass(frozen=True)

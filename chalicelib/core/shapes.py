@@ -46,7 +46,7 @@ def one_of(*values: str | None) -> WithJsonSchema:
     return WithJsonSchema({"type": kinds, "enum": list(values)})
 
 
-Status = Annotated[str, one_of("active", "cancelled")]
+Status = Annotated[str, one_of("active", "cancelled", "withdrawn")]
 Cursor = Annotated[
     str | None,
     Field(description="Null on the last page; else send it back as `next=` for the next."),
@@ -116,6 +116,16 @@ DisplayName = Annotated[
 ]
 
 
+@with_config(DOCUMENTED)
+class Manage(TypedDict):
+    """The attendee's own private link (API.md section 10): given at registration only."""
+
+    token: str
+    """The secret of `/registrations/{manage_token}`; distinct from the badge code."""
+    url: str
+    """`/me/<token>`: the attendee's own page."""
+
+
 class Registration(TypedDict):
     attendee_id: str
     event_id: str
@@ -124,6 +134,7 @@ class Registration(TypedDict):
     organisation: str
     days: list[Date]
     badge: Badge
+    manage: NotRequired[Manage]
 
 
 class RegisteredDay(TypedDict):
@@ -138,26 +149,17 @@ class RegisteredDay(TypedDict):
 class HolderEvent(TypedDict):
     id: str
     title: str
-    organisers: list[str]
-    # The event's venue as the Event model gives it: the same Venue schema. (An
-    # allOf, since pydantic would look a bare $ref up among its own definitions.)
-    venue: Annotated[dict, WithJsonSchema({"allOf": [{"$ref": "#/components/schemas/Venue"}]})]
-    timezone: str
 
 
 class BadgeHolder(TypedDict):
-    """What the badge holder sees: their details, the event and their days."""
+    """What anyone holding the badge's code sees: only what the badge itself shows
+    (never email, phone, job title or check-in times)."""
 
-    attendee_id: str
     name: str
     display_name: DisplayName
     organisation: str
-    job_title: str | None
-    email: str | None
     status: Status
     event: HolderEvent
-    days: list[RegisteredDay]
-    badge: Badge
 
 
 # --- check-ins --------------------------------------------------------------

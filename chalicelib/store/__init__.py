@@ -48,6 +48,7 @@ from chalicelib.store.keys import (
     scan_key,
     token_lookup_key,
 )
+from chalicelib.store.privacy import PrivacyRepository
 from chalicelib.store.scans import ScanRepository
 from chalicelib.store.table import MAX_ITEMS_PER_PAGE, Table
 
@@ -83,6 +84,7 @@ class Store:
         self.scans = ScanRepository(self._table)
         self.desk_tokens = DeskTokenRepository(self._table)
         self.certificates = CertificateRepository(self._table)
+        self.privacy = PrivacyRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

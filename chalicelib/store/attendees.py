@@ -50,6 +50,7 @@ from chalicelib.store.codec import (
     checkin_item,
     dump,
     load,
+    manage_item,
     reissue_item,
     scan_item,
     sort_entry,
@@ -78,6 +79,7 @@ from chalicelib.store.errors import AlreadyWritten, Conflict, ScanReplayed, Stal
 from chalicelib.store.keys import (
     INDEX_KEY,
     TABLE_KEY,
+    TTL_ATTRIBUTE,
     attendee_key,
     attendees_partition,
     email_key,
@@ -90,6 +92,7 @@ from chalicelib.store.transactions import Cancelled, expression_args
 # A registration's slots, and the check-in's, by name.
 EVENT, EMAIL, ATTENDEE, SCAN = "event", "email", "attendee", "scan"
 OLD_EMAIL = "old_email"  # a correction's: the lock of the address it replaces
+MANAGE = "manage"
 
 
 class AttendeeRepository:
@@ -173,8 +176,13 @@ class AttendeeRepository:
         terms: SearchTerms,
         walk_in: tuple[CheckinDecision | None, ScanEntry, Breakdown | None] | None = None,
         desk: bool = False,
+        manage_hash: str | None = None,
     ) -> None:
         """Write a registration, its email lock, search words and counts, or none.
+
+        With `manage_hash`, the attendee's manage token is findable by its hash
+        (MANAGE#<hash>) from the same transaction on. Items that hold personal
+        data carry the attendee's `expires_at` (the table's TTL attribute).
 
         With `walk_in`, the same transaction logs the desk's scan and, if the
         check-in was decided (the attendee already carries it), counts it. A
@@ -197,13 +205,23 @@ class AttendeeRepository:
                     condition &= desk_label_room(decision.day.date, counted.desk)
         tx = self._table.transaction()
         tx.count(EVENT, record, counts, condition)
+        expiry = {TTL_ATTRIBUTE: attendee.expires_at}
         if normalised_email is not None:  # at the desk, one may have none: then no lock
             tx.put_new(
-                EMAIL, {**email_key(event_id, normalised_email), "attendee_id": attendee.id}, True
+                EMAIL,
+                {**email_key(event_id, normalised_email), "attendee_id": attendee.id, **expiry},
+                True,
             )
-        tx.put_new(ATTENDEE, attendee_item(attendee), hand_back=normalised_email is None)
+        # The manage token's hash, so that a backup finds its lookup item by key.
+        manage = {"manage_hash": manage_hash} if manage_hash else {}
+        tx.put_new(
+            ATTENDEE, {**attendee_item(attendee), **manage}, hand_back=normalised_email is None
+        )
         for word in terms.indexed:
-            tx.put_new(f"word:{word}", word_item(event_id, word, attendee.id, terms.words))
+            item = word_item(event_id, word, attendee.id, terms.words)
+            tx.put_new(f"word:{word}", {**item, **expiry})
+        if manage_hash is not None:
+            tx.put_new(MANAGE, manage_item(manage_hash, attendee))
         if walk_in is not None:
             tx.put_new(SCAN, scan_item(walk_in[1]))
         try:
@@ -434,6 +452,8 @@ class AttendeeRepository:
                 )
             if correction.new_email is not None:
                 lock = {**email_key(event_id, correction.new_email), "attendee_id": before.id}
+                if before.expires_at is not None:  # it holds personal data: it expires too
+                    lock[TTL_ATTRIBUTE] = before.expires_at
                 tx.put_new(EMAIL, lock, True)
         if correction.old_terms is not None and correction.new_terms is not None:
             kept = set(correction.new_terms.indexed)
@@ -445,11 +465,14 @@ class AttendeeRepository:
                 tx.update(
                     f"word:{word}",
                     word_key(event_id, word, before.id),
-                    "SET attendee_id = :attendee, word = :word, words = :words",
+                    "SET attendee_id = :attendee, word = :word, words = :words"
+                    + (", #expires = :expires" if before.expires_at is not None else ""),
+                    names={"#expires": TTL_ATTRIBUTE} if before.expires_at is not None else None,
                     plain_values={
                         ":attendee": before.id,
                         ":word": word,
                         ":words": correction.new_terms.words,
+                        **({":expires": before.expires_at} if before.expires_at is not None else {}),
                     },
                 )
         try:

@@ -34,10 +34,12 @@ from chalicelib.core.records import (
 )
 from chalicelib.core.search import sort_key
 from chalicelib.store.keys import (
+    TTL_ATTRIBUTE,
     attendee_key,
     attendees_partition,
     desk_token_key,
     event_of,
+    manage_key,
     scan_key,
     scans_partition,
     token_lookup_key,
@@ -151,6 +153,16 @@ def sort_entry(attendee: Attendee) -> str:
 
 def change_item(change: Change) -> dict:
     return _stored(_CHANGE.dump_python(change))
+
+
+def manage_item(token_hash: str, attendee: Attendee) -> dict:
+    """An attendee's manage token, found by its hash; the token itself is never kept."""
+    return {
+        **manage_key(token_hash),
+        "attendee_id": attendee.id,
+        "event_id": attendee.event_id,
+        TTL_ATTRIBUTE: attendee.expires_at,
+    }
 
 
 def checkin_item(checkin: Checkin) -> dict:

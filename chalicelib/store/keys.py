@@ -12,6 +12,10 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>                     CERTSEQ    the event's last certificate sequence
     EVENT#<event>                     LOGO#<sha256>  one logo's PNG (content-addressed)
     CERT#<number>                     CERT       a certificate number -> event, attendee
+    MANAGE#<sha256 of token>          MANAGE     an attendee's manage token -> attendee id
+
+Items holding personal data carry `expires_at` (epoch seconds), the table's
+TTL attribute: DynamoDB deletes them once the event's retention has ended.
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
 EVENT#<event>#SCANS (by day and time received).
@@ -50,9 +54,23 @@ TABLE_KEY = ("pk", "sk")
 INDEX_KEY = ("pk", "sk", "gsi1pk", "gsi1sk")
 
 
+# DynamoDB's time to live: items past their `expires_at` are deleted by AWS.
+TTL_ATTRIBUTE = "expires_at"
+TTL_SPECIFICATION: dict[str, Any] = {"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+
+
 def create_table(client: Any, table_name: str) -> None:
     client.create_table(TableName=table_name, **TABLE_SCHEMA)
     client.get_waiter("table_exists").wait(TableName=table_name)
+    enable_ttl(client, table_name)
+
+
+def enable_ttl(client: Any, table_name: str) -> None:
+    """Turn the table's time to live on (on `expires_at`), if it is not yet."""
+    described = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+    if described.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+        return
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=TTL_SPECIFICATION)
 
 
 def event_key(event_id: str) -> dict:
@@ -80,6 +98,10 @@ def desk_token_key(event_id: str, token_id: str) -> dict:
 
 def token_lookup_key(token_hash: str) -> dict:
     return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def manage_key(token_hash: str) -> dict:
+    return {"pk": f"MANAGE#{token_hash}", "sk": "MANAGE"}
 
 
 def word_key(event_id: str, word: str, attendee_id: str) -> dict:

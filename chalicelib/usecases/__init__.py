@@ -19,10 +19,12 @@ from chalicelib.core.models import (
     AttendeeQuery,
     CheckinRequest,
     Event,
+    OwnCorrection,
     Registration,
     ScanQuery,
     WalkIn,
 )
+from chalicelib.core.own_data import ErasedAttendee, OwnRegistration
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
@@ -31,6 +33,7 @@ from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
+from chalicelib.usecases.privacy import OwnData
 from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
 from chalicelib.usecases.reports import Reports
 from chalicelib.usecases.tokens import Tokens
@@ -64,6 +67,7 @@ class Hadir:
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
         self._certificates = Certificates(stores, clock, badge_secret)
+        self._own = OwnData(stores, clock, badges, retrying)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -100,7 +104,7 @@ class Hadir:
         return self._registrations.walk_in(event_id, walk_in, staff, idempotency_key)
 
     def badge_holder(self, code: str) -> BadgeHolder:
-        return badge_holder(self._stores, self._badges, code)
+        return badge_holder(self._stores, self._badges, code, self.clock.now())
 
     def badge_view(self, code: str) -> shapes.BadgeHolder:
         return self._registrations.badge_view(code)
@@ -115,7 +119,7 @@ class Hadir:
     def find_attendees(self, event_id: str, query: AttendeeQuery, staff: Staff) -> dict:
         return self._desk.find_attendees(event_id, query, staff)
 
-    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
+    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee | ErasedAttendee:
         return self._desk.attendee(event_id, attendee_id)
 
     def reissue_badge(
@@ -208,3 +212,21 @@ class Hadir:
 
     def verify_certificate(self, number: str) -> shapes.CertificateVerified:
         return self._certificates.verify(number)
+
+    # the attendee's own data, through their manage token
+    def own_registration(self, manage_token: str) -> OwnRegistration:
+        return self._own.view(manage_token)
+
+    def correct_own(self, manage_token: str, correction: OwnCorrection) -> OwnRegistration:
+        return self._own.correct(manage_token, correction)
+
+    def export_own(self, manage_token: str) -> dict:
+        return self._own.export(manage_token)
+
+    def withdraw(self, manage_token: str) -> dict:
+        return self._own.withdraw(manage_token)
+
+    def own_certificate_pdf(self, manage_token: str, origin: str) -> bytes:
+        """The attendee's certificate through their manage token (API.md section 11)."""
+        event_id, attendee_id = self._own.ids(manage_token)
+        return self._certificates.certificate_pdf_for(event_id, attendee_id, origin)

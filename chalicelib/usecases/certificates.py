@@ -25,6 +25,7 @@ from chalicelib.core.clock import Clock
 from chalicelib.core.domain import Attendee, utc_iso
 from chalicelib.core.errors import Code, Refusal, temporarily_unavailable
 from chalicelib.core.models import Event
+from chalicelib.core.privacy import is_erased
 from chalicelib.store import EventRecord
 from chalicelib.usecases.common import attendee_of, by_name, event_record
 from chalicelib.usecases.ports import Stores
@@ -296,10 +297,17 @@ class Certificates:
                 "This certificate was revoked: the attendance it shows was corrected.",
             )
         event = event_record(self._store, found.event_id).event
+        # The name as corrected since, while the record holds it; after the
+        # retention erasure, the name the certificate was given under.
+        live = (
+            attendee is not None
+            and bool(attendee.name)
+            and not is_erased(attendee, self._clock.now())
+        )
         return {
             "number": found.number,
             "valid": True,
-            "name": found.name,
+            "name": attendee.name if live and attendee is not None else found.name,
             "event": {
                 "id": event.id,
                 "title": event.title,

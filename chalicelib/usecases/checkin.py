@@ -40,6 +40,7 @@ from chalicelib.core.domain import (
 )
 from chalicelib.core.errors import Refusal, event_not_found, temporarily_unavailable
 from chalicelib.core.models import CheckinRequest, Event, EventDay, is_event_id
+from chalicelib.core.privacy import expires_at
 from chalicelib.core.records import desk_bucket
 from chalicelib.store import EventRecord, ScanEntry, ScanRecord, ScanReplayed, StaleAttendee
 from chalicelib.usecases.common import Answer, Badges
@@ -105,6 +106,7 @@ class Scan:
             body=dict(answer.body),
             late=self.late,
             source=self.source,
+            expires_at=expires_at(event) if attendee else None,
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.core import presenters, shapes
+from chalicelib.core import own_data, presenters, shapes
 from chalicelib.core.auth import ORGANISER, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
@@ -20,6 +20,7 @@ from chalicelib.core.domain import (
 )
 from chalicelib.core.errors import validation_error
 from chalicelib.core.models import AttendeeQuery, ScanQuery
+from chalicelib.core.privacy import as_seen, is_erased
 from chalicelib.core.search import MIN_LOOKUP, first_match, lookup_word, matches, words
 from chalicelib.store import ScanEntry, StaleAttendee, WordHit
 from chalicelib.usecases.checkin import Scan
@@ -58,7 +59,9 @@ class DeskWork:
                 raise validation_error(
                     [{"field": "q", "message": "is required: at least 2 characters"}]
                 )
-            page = Page(*self._store.attendees.list_page(event_id, query.next, query.limit))
+            listed, cursor = self._store.attendees.list_page(event_id, query.next, query.limit)
+            now = self._clock.now()
+            page = Page([as_seen(attendee, now) for attendee in listed], cursor)
         else:
             page = self._search(event_id, query.q, query)
         return {
@@ -82,11 +85,18 @@ class DeskWork:
             event_id, lookup, query.next, keep, query.limit
         )
         found = self._store.attendees.get_many([hit.attendee_id for hit in hits])
+        # Past retention, the words may linger until the TTL sweep: never a match.
+        now = self._clock.now()
+        found = {key: a for key, a in found.items() if not is_erased(a, now)}
         return Page([found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor)
 
-    def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee:
+    def attendee(
+        self, event_id: str, attendee_id: str
+    ) -> shapes.Attendee | own_data.ErasedAttendee:
         record = event_record(self._store, event_id)
         attendee = attendee_of(self._store, record.event, attendee_id)
+        if is_erased(attendee, self._clock.now()):
+            return own_data.erased_attendee_json(record.event, attendee)
         code = self._badges.code(attendee) if attendee.is_active else None
         return presenters.attendee_json(record.event, attendee, code)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from chalicelib.core.corrections import Correction
 from chalicelib.core.domain import (
@@ -52,6 +52,7 @@ class Attendees(Protocol):
         terms: SearchTerms,
         walk_in: WalkInScan | None = None,
         desk: bool = False,
+        manage_hash: str | None = None,
     ) -> None: ...
     def get(self, attendee_id: str) -> Attendee | None: ...
     def get_many(self, attendee_ids: list[str]) -> dict[str, Attendee]: ...
@@ -120,6 +121,26 @@ class Certificates(Protocol):
     def get(self, number: str) -> CertificateRecord | None: ...
 
 
+class Privacy(Protocol):
+    def manage_holder(self, token_hash: str) -> str | None: ...
+    def correct(
+        self,
+        attendee: Attendee,
+        changes: dict[str, Any],
+        before: SearchTerms,
+        after: SearchTerms,
+    ) -> Attendee: ...
+    def cancel(
+        self, record: EventRecord, attendee: Attendee, manage_hash: str, at: datetime
+    ) -> None: ...
+    def erase(
+        self, attendee: Attendee, terms: SearchTerms, manage_hash: str, at: datetime
+    ) -> None: ...
+    def forget(self, token_hash: str) -> None: ...
+    def scans_of(self, event_id: str, attendee_id: str) -> list[ScanEntry]: ...
+    def scrub_scan(self, entry: ScanEntry, body: dict) -> None: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -133,6 +154,8 @@ class Stores(Protocol):
     def desk_tokens(self) -> DeskTokens: ...
     @property
     def certificates(self) -> Certificates: ...
+    @property
+    def privacy(self) -> Privacy: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

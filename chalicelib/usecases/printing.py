@@ -71,7 +71,7 @@ class Printing:
         """One printable badge, for its holder: not recorded as a print."""
         from chalicelib.documents import printing
 
-        holder = badge_holder(self._store, self._badges, code)
+        holder = badge_holder(self._store, self._badges, code, self._clock.now())
         record = event_record(self._store, holder.attendee.event_id)
         logos = _logos(self._store, record)
         card = _card(record.event, holder.attendee, holder.code, reprint=0, logos=logos)

@@ -7,6 +7,7 @@ answers with the one that landed, not already_registered.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from chalicelib.core import presenters, shapes
 from chalicelib.core.auth import Staff
@@ -22,11 +23,13 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.models import Registration, WalkIn, is_event_id
 from chalicelib.core.names import default_display_name
+from chalicelib.core.privacy import DESK, WEB, consent_record, expires_at, is_erased
 from chalicelib.core.search import search_terms
 from chalicelib.store import AlreadyWritten, EventRecord, ScanEntry
 from chalicelib.usecases.checkin import Scan, ScanLog, judge
 from chalicelib.usecases.common import Answer, Badges, event_record, find_attendee
 from chalicelib.usecases.ports import Stores, WalkInScan
+from chalicelib.usecases.privacy import ManageToken
 from chalicelib.usecases.retry import optimistically
 
 
@@ -47,8 +50,11 @@ class DeskCheckin:
     written: WalkInScan
 
 
-def badge_holder(store: Stores, badges: Badges, code: str) -> BadgeHolder:
-    """Whose badge a code is, if the code is current."""
+def badge_holder(
+    store: Stores, badges: Badges, code: str, now: datetime | None = None
+) -> BadgeHolder:
+    """Whose badge a code is, if the code is current (and, given `now`, its
+    holder's personal data not past retention)."""
     ref = badges.verify(code)
     if ref is None:
         raise badge_not_found()
@@ -56,6 +62,8 @@ def badge_holder(store: Stores, badges: Badges, code: str) -> BadgeHolder:
     if attendee is None:
         raise badge_not_found()
     if not attendee.is_active or attendee.badge_serial != ref.serial:
+        raise badge_revoked()
+    if now is not None and is_erased(attendee, now):
         raise badge_revoked()
     # Shown (and printed) as issued, however it was typed.
     return BadgeHolder(attendee, normalise_code(code))
@@ -76,6 +84,7 @@ class Registrations:
     ) -> shapes.Registration:
         """Register someone online, while registration is open and there is room."""
         attendee_id = self._badges.request_id(event_id, idempotency_key)
+        manage = ManageToken.made(self._badges, event_id, idempotency_key)
 
         def attempt() -> Attendee | None:
             record = event_record(self._store, event_id)
@@ -86,13 +95,15 @@ class Registrations:
                     attendee,
                     registration.normalised_email,
                     search_terms(attendee.name, attendee.organisation),
+                    manage_hash=manage.hash,
                 )
             except AlreadyWritten:
                 return None
             return attendee
 
         attendee = optimistically(self._backoff, attempt) or self._landed(attendee_id)
-        return presenters.registration_json(attendee, self._badges.code(attendee))
+        body = presenters.registration_json(attendee, self._badges.code(attendee))
+        return {**body, "manage": manage.json()}
 
     def walk_in(
         self, event_id: str, walk_in: WalkIn, staff: Staff, idempotency_key: str | None = None
@@ -107,21 +118,33 @@ class Registrations:
             raise event_not_found()
         # The model requires a scan_id with check_in; without, any is ignored.
         scan_id = walk_in.scan_id if walk_in.check_in else None
+        # Made from the scan_id if there is one (a replay answers with the same
+        # token), else from the Idempotency-Key, else at random.
+        retry_key = idempotency_key if scan_id is None else f"scan\0{scan_id}"
+        manage = ManageToken.made(self._badges, event_id, retry_key)
         if scan_id is not None:
             earlier = self._log.earlier(event_id, scan_id)
             if earlier is not None:
-                return earlier
+                if earlier.outcome != "registered":
+                    return earlier
+                return Answer(earlier.outcome, {**earlier.body, "manage": manage.json()})
         attendee_id = self._badges.request_id(event_id, idempotency_key)
 
         def attempt() -> Answer | None:
             record = event_record(self._store, event_id)
             attendee = self._new_attendee(record, walk_in, "walk_in", attendee_id)
+            # The manage token is added to the answer, never to the logged body.
             body = presenters.registration_json(attendee, self._badges.code(attendee))
             terms = search_terms(attendee.name, attendee.organisation)
             try:
                 if scan_id is None:
                     self._store.attendees.register(
-                        record, attendee, walk_in.normalised_email, terms, desk=True
+                        record,
+                        attendee,
+                        walk_in.normalised_email,
+                        terms,
+                        desk=True,
+                        manage_hash=manage.hash,
                     )
                     return Answer("registered", {**body, "checkin": None})
                 desk = self._desk_checkin(record, attendee, walk_in, scan_id, staff, body)
@@ -134,6 +157,7 @@ class Registrations:
                         terms,
                         walk_in=desk.written,
                         desk=True,
+                        manage_hash=manage.hash,
                     ),
                 )
             except AlreadyWritten:
@@ -141,11 +165,11 @@ class Registrations:
                 return None
 
         answer = optimistically(self._backoff, attempt)
-        if answer is not None:
-            return answer
-        attendee = self._landed(attendee_id)
-        body = presenters.registration_json(attendee, self._badges.code(attendee))
-        return Answer("registered", {**body, "checkin": None})
+        if answer is None:
+            attendee = self._landed(attendee_id)
+            body = presenters.registration_json(attendee, self._badges.code(attendee))
+            answer = Answer("registered", {**body, "checkin": None})
+        return Answer(answer.outcome, {**answer.body, "manage": manage.json()})
 
     def _desk_checkin(
         self,
@@ -192,6 +216,8 @@ class Registrations:
     def _new_attendee(
         self, record: EventRecord, registration: Registration, source: str, attendee_id: str
     ) -> Attendee:
+        now = self._clock.now()
+        channel = DESK if source == "walk_in" else WEB
         return Attendee(
             id=attendee_id,
             event_id=record.event.id,
@@ -206,12 +232,17 @@ class Registrations:
             days=registration_days(record.event, registration.days),
             status=ACTIVE,
             badge_serial=0,
-            registered_at=self._clock.now(),
+            registered_at=now,
             source=source,
+            language=registration.language,
+            consent=consent_record(
+                record.event, registration.consent_version, registration.language, channel, now
+            ),
+            expires_at=expires_at(record.event),
         )
 
     def badge_view(self, code: str) -> shapes.BadgeHolder:
         """What a badge's holder sees at its link."""
-        holder = badge_holder(self._store, self._badges, code)
+        holder = badge_holder(self._store, self._badges, code, self._clock.now())
         event = event_record(self._store, holder.attendee.event_id).event
-        return presenters.badge_holder_json(event, holder.attendee, holder.code)
+        return presenters.badge_holder_json(event, holder.attendee)

@@ -12,6 +12,7 @@ from chalicelib.core import presenters
 from chalicelib.core.clock import Clock
 from chalicelib.core.domain import utc_iso
 from chalicelib.core.errors import not_an_event_day
+from chalicelib.core.privacy import as_seen
 from chalicelib.usecases.common import by_name, event_record
 from chalicelib.usecases.ports import Stores
 
@@ -53,7 +54,9 @@ class Reports:
     def attendance_csv(self, event_id: str) -> str:
         """Every registration, cancelled ones included, by name: the donor's evidence."""
         event = event_record(self._store, event_id).event
-        attendees = self._store.attendees.all_of(event_id)
+        # Erased people keep their row, without their personal data.
+        now = self._clock.now()
+        attendees = [as_seen(a, now) for a in self._store.attendees.all_of(event_id)]
         attendees.sort(key=by_name)
         return presenters.attendance_csv(event, attendees)
 

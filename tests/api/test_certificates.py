@@ -268,3 +268,54 @@ def test_20_parallel_first_requests_give_one_number(hadir, clock, dynamodb):
         ExpressionAttributeValues={":c": {"S": "CERT"}},
     )
     assert [i["number"]["S"] for i in items["Items"]] == [numbers[0]]
+
+
+def test_the_attendee_downloads_their_own_certificate_through_the_manage_token(
+    api, organiser, desk_token, clock, register
+):
+    both, one = setup(api, organiser, desk_token, clock, register)
+    mine = f"/registrations/{both['manage']['token']}"
+    pdf = {"Accept": "application/pdf"}
+    assert_error(api.get(f"{mine}/certificate.pdf", headers=pdf), 409, "not_yet_available")
+    assert api.get(mine).json["certificate"] is None
+    clock.set(AFTER)
+    reply = api.get(f"{mine}/certificate.pdf", headers=pdf)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/pdf"
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    [read] = read_pdf(reply.raw)
+    own = api.get(mine).json["certificate"]
+    assert "Đỗ Thị Hương" in read.words and own["number"] in read.words
+    assert [qr.text for qr in read.qrs] == [f"http://localhost/c/{own['number']}"]
+    assert own["verify_url"] == f"/c/{own['number']}"
+    # The same number as the organiser's list: given once.
+    listed = api.get(f"/events/{WORKSHOP_ID}/certificates", token=organiser).json
+    assert listed["certificates"][0]["number"] == own["number"]
+    short = api.get(f"/registrations/{one['manage']['token']}/certificate.pdf", headers=pdf)
+    assert_error(short, 409, "not_eligible")
+    assert "1" in short.json["error"]["message"] and "2" in short.json["error"]["message"]
+    assert_error(
+        api.get("/registrations/not-a-token/certificate.pdf", headers=pdf), 404, "not_found"
+    )
+    # Withdrawn: the link dies, and the certificate is revoked.
+    assert api.delete(mine).status == 200
+    assert_error(api.get(f"{mine}/certificate.pdf", headers=pdf), 404, "not_found")
+    assert_error(api.get(f"/certificates/{own['number']}"), 410, "certificate_revoked")
+
+
+def test_verification_shows_the_name_as_corrected_at_the_desk(
+    api, organiser, desk_token, clock, register
+):
+    both, _ = setup(api, organiser, desk_token, clock, register)
+    clock.set(AFTER)
+    number = api.get(f"/events/{WORKSHOP_ID}/certificates", token=organiser).json["certificates"][
+        0
+    ]["number"]
+    fixed = api.call(
+        "PATCH",
+        f"/events/{WORKSHOP_ID}/attendees/{both['attendee_id']}",
+        {"name": "Đỗ Thị Hương Lan"},
+        token=organiser,
+    )
+    assert fixed.status == 200, fixed.json
+    assert api.get(f"/certificates/{number}").json["name"] == "Đỗ Thị Hương Lan"

@@ -495,9 +495,10 @@ def test_attendee_view_lists_check_ins(api, desk_token, organiser, siti, clock):
 
 def test_attendee_view_carries_the_registration_fields(api, desk_token, siti):
     view = person(api, desk_token, siti["attendee_id"])
-    assert {key: view.get(key) for key in siti if key != "badge"} == {
-        key: value for key, value in siti.items() if key != "badge"
-    }
+    # The manage token is the attendee's alone: given at registration, never to staff.
+    assert "manage" not in view
+    kept = [key for key in siti if key not in ("badge", "manage")]
+    assert {key: view.get(key) for key in kept} == {key: siti[key] for key in kept}
 
 
 @pytest.mark.parametrize(
@@ -607,6 +608,7 @@ def test_walk_in_without_check_in(api, desk_token, organiser):
     reply = walk_in(api, desk_token)
     assert reply.status == 201, reply
     code = badge_code(reply.json)
+    token = reply.json["manage"]["token"]
     assert reply.json == {
         "attendee_id": reply.json["attendee_id"],
         "event_id": WORKSHOP_ID,
@@ -616,6 +618,8 @@ def test_walk_in_without_check_in(api, desk_token, organiser):
         "days": [DAY1, DAY2],
         "badge": {"code": code, "qr_png_url": f"/badges/{code}/qr.png", "url": f"/badges/{code}"},
         "checkin": None,
+        # The walk-in's own link, for the desk to hand over (API.md section 10).
+        "manage": {"token": token, "url": f"/me/{token}"},
     }
     assert changed(before, counts(api, organiser)) == {
         "registered": 1,

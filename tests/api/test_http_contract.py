@@ -65,6 +65,11 @@ def test_health_gives_the_servers_time(api, clock):
 def test_the_seeded_workshop_is_the_documented_event(api):
     reply = api.get(f"/events/{WORKSHOP_ID}")
     assert reply.status == 200, reply
+    # Its personal-data terms (API.md section 10), then the documented document.
+    consent = reply.json.pop("consent")
+    assert consent["version"] == "2016-11-v1"
+    assert "27" in consent["text"]["id"] and "27/2022" in consent["text"]["en"]
+    assert reply.json.pop("retention_days") == 365
     hours = {
         "opens": "09:00",
         "closes": "17:00",
@@ -170,6 +175,7 @@ def test_registration_shape_and_default_days(register):
         "organisation",
         "days",
         "badge",
+        "manage",
     }
     assert registration["event_id"] == WORKSHOP_ID
     assert registration["days"] == [DAY1, DAY2]
@@ -323,7 +329,18 @@ def test_badge_and_qr_of_a_real_code(api, register):
     }
     view = api.get(registration["badge"]["url"])
     assert view.status == 200, view
-    assert view.json["attendee_id"] == registration["attendee_id"]
+    # Only what the worn badge shows (API.md section 1): no email, phone, job
+    # title, check-in times, nor even the attendee id.
+    assert view.json == {
+        "name": registration["name"],
+        "display_name": registration["display_name"],
+        "organisation": registration["organisation"],
+        "status": "active",
+        "event": {
+            "id": WORKSHOP_ID,
+            "title": "Civil Society's Social Media Capacity on Conservation Issues",
+        },
+    }
     qr = api.get(registration["badge"]["qr_png_url"], headers={"Accept": "image/png"})
     assert qr.status == 200, qr
     assert qr.headers["Content-Type"] == "image/png"

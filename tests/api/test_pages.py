@@ -131,7 +131,8 @@ def test_the_qr_decoder_is_part_of_the_scanning_pages_weight():
 
 
 def test_every_page_file_exists_and_every_served_file_is_used():
-    used = {path for page in EVERY_PAGE for path in page_files(page)}
+    # The attendee's own page (/me/{manage_token}) is served by its own route.
+    used = {path for page in (*EVERY_PAGE, "me") for path in page_files(page)}
     served = {
         path
         for directory in ASSET_DIRS
@@ -153,3 +154,10 @@ def test_the_vendored_files_are_the_pinned_packages_unchanged():
     # Each licence travels with its code: a LICENSE file, or the notice heading the file.
     assert "Apache License" in (VENDOR / "jsQR-1.4.0.LICENSE").read_text()
     assert "MIT license" in (VENDOR / "qrcode-generator-2.0.4.js").read_text()[:600]
+
+
+def test_the_attendees_own_page_is_served_for_a_token_shape_only(api):
+    reply = api.get("/me/" + "A" * 43)
+    assert reply.status == 200 and b"me.js" in reply.raw
+    assert reply.headers["Referrer-Policy"] == "no-referrer"
+    assert (api.get("/me/short").status, api.get("/me/short").error_code) == (404, "not_found")

@@ -95,6 +95,7 @@ def test_the_table_survives_deletes_and_replacements(packaged):
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert properties["DeletionProtectionEnabled"] is True
     assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert properties["TimeToLiveSpecification"] == {"Enabled": True, "AttributeName": "expires_at"}
 
 
 # --- the functions ------------------------------------------------------------

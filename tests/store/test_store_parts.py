@@ -82,6 +82,7 @@ def test_an_attendee_item_has_the_stored_shape():
         "badge_serial": 2,
         "registered_at": "2016-11-01T03:04:05.123456+00:00",
         "source": "online",
+        "language": "id",
         "checkins": {
             "2016-11-29": {
                 "at": "2016-11-29T09:00:00+07:00",

@@ -4,7 +4,7 @@
 // Nothing here (or in any page) parses strings as HTML: every value from the API or a
 // person reaches the page through textContent or a text node.
 
-const PAGE_PATH = /\/(register|desk|kiosk|dashboard|c)\/([^/]+)\/?$/;
+const PAGE_PATH = /\/(register|desk|kiosk|dashboard|c|me)\/([^/]+)\/?$/;
 const pageMatch = location.pathname.match(PAGE_PATH);
 
 // Where the API is: the page's own path minus "/<page>/<event_id>", so the pages

@@ -9,6 +9,7 @@ import {
   api,
   apiUrl,
   clear,
+  currentLang,
   el,
   eventId,
   formatDate,
@@ -64,6 +65,7 @@ const t = translator({
       "mencetak badge saya, dan melaporkan kehadiran kepada donor acara ini. Data saya tidak " +
       "dibagikan kepada pihak lain untuk keperluan lain.",
     consent: "Persetujuan",
+    manage: "Lihat, perbaiki, unduh, atau hapus data saya",
     submit: "Daftar",
     sending: "Mengirim…",
     checkFields: "Pendaftaran belum terkirim. Periksa isian berikut:",
@@ -148,6 +150,7 @@ const t = translator({
       "badge and report attendance to this event's donor. My data is not shared with anyone else " +
       "for any other purpose.",
     consent: "Consent",
+    manage: "See, correct, download or erase my data",
     submit: "Register",
     sending: "Sending…",
     checkFields: "Your registration was not sent. Please check:",
@@ -231,6 +234,7 @@ function readStored() {
         organisation: String(stored.organisation ?? ""),
         days: Array.isArray(stored.days) ? stored.days.map(String) : [],
         qr_png_url: qrUrl(stored),
+        manage_url: typeof stored.manage_url === "string" && stored.manage_url.startsWith("/me/") ? stored.manage_url : null,
       };
     }
   } catch {
@@ -302,6 +306,9 @@ function requestBody() {
   }
   body.days = state.event.days.map((day) => day.date).filter((date) => values.days.has(date));
   body.consent = values.consent;
+  // The consent record: which version of the event's text was shown, in which language.
+  if (state.event.consent && state.event.consent.version) body.consent_version = state.event.consent.version;
+  body.language = currentLang();
   return body;
 }
 
@@ -483,6 +490,13 @@ function daysField() {
   return el("fieldset", { class: "field days" }, el("legend", { text: t("days") }), boxes, errorLine("days"));
 }
 
+// The event's own consent text in the page's language (its version is sent with the
+// registration); the page's general one for an event without its own.
+function consentText() {
+  const own = state.event && state.event.consent && state.event.consent.text;
+  return (own && (own[currentLang()] || own.id)) || t("consentText");
+}
+
 function consentField() {
   const invalid = errorsFor("consent").length > 0;
   const box = el("input", {
@@ -500,7 +514,7 @@ function consentField() {
     "fieldset",
     { class: "field consent" },
     el("legend", { text: t("consentTitle") }),
-    el("label", { class: "check", for: "f-consent" }, box, t("consentText")),
+    el("label", { class: "check", for: "f-consent", "data-testid": "consent-text" }, box, consentText()),
     errorLine("consent"),
   );
 }
@@ -591,6 +605,9 @@ function badgeView() {
         }),
       ),
     ),
+    badge.manage_url
+      ? el("p", { class: "manage" }, el("a", { href: apiUrl(badge.manage_url), "data-testid": "manage-link", text: t("manage") }))
+      : null,
     el("button", { type: "button", class: "another", "data-testid": "register-another", onclick: registerAnother, text: t("another") }),
   );
 }
@@ -688,6 +705,7 @@ function registered(data) {
     organisation: data.organisation,
     days: Array.isArray(data.days) ? data.days : [],
     qr_png_url: qrUrl(data.badge),
+    manage_url: data.manage && typeof data.manage.url === "string" ? data.manage.url : null,
   };
   remember(state.badge);
   state.checkins = {};
@@ -705,6 +723,17 @@ function registered(data) {
 // A badge remembered from an earlier visit: still valid? Replaced or cancelled
 // badges (410) are dropped with a word; unknown ones (404) silently; without a
 // network the stored one is shown, as it is all the attendee has at the door.
+async function ownRegistration(manageUrl) {
+  const token = manageUrl.slice("/me/".length);
+  try {
+    const reply = await api("GET", `/registrations/${encodeURIComponent(token)}`);
+    return reply.status === 200 ? reply.data : null;
+  } catch (error) {
+    if (error instanceof Offline) return null;
+    throw error;
+  }
+}
+
 async function verifyStored(stored) {
   let reply;
   try {
@@ -715,10 +744,12 @@ async function verifyStored(stored) {
   }
   if (reply.status === 200 && reply.data) {
     const data = reply.data;
+    // The public badge view shows no check-in times: the person's own link does.
     const checkins = {};
     const days = Array.isArray(data.days) ? data.days : [];
-    for (const day of days) {
-      if (day && day.checked_in_at_local) checkins[day.date] = String(day.checked_in_at_local).slice(11, 16);
+    const mine = stored.manage_url ? await ownRegistration(stored.manage_url) : null;
+    for (const checkin of (mine && mine.checkins) || []) {
+      if (checkin && checkin.checked_in_at_local) checkins[checkin.date] = String(checkin.checked_in_at_local).slice(11, 16);
     }
     state.checkins = checkins;
     const fresh = {
@@ -727,6 +758,7 @@ async function verifyStored(stored) {
       organisation: String(data.organisation ?? stored.organisation),
       days: days.length ? days.map((day) => String(day.date)) : stored.days,
       qr_png_url: qrUrl(data.badge || stored),
+      manage_url: stored.manage_url,
     };
     remember(fresh);
     return fresh;
