@@ -16,12 +16,14 @@ from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
     AttendeeQuery,
+    BulkCancel,
     CheckinRequest,
     Event,
     Registration,
     ScanQuery,
     WalkIn,
 )
+from chalicelib.usecases.cancellations import Cancellations
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.desk import DeskWork
@@ -59,6 +61,7 @@ class Hadir:
         self._desk = DeskWork(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
+        self._cancellations = Cancellations(stores, clock, retrying)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -125,6 +128,9 @@ class Hadir:
 
     def cancel(self, event_id: str, attendee_id: str) -> dict:
         return self._desk.cancel(event_id, attendee_id)
+
+    def cancel_many(self, event_id: str, request: BulkCancel) -> shapes.BulkCancelled:
+        return self._cancellations.cancel_many(event_id, request)
 
     def undo_checkin(
         self, event_id: str, attendee_id: str, on: str, staff: Staff
