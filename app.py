@@ -41,6 +41,7 @@ from chalicelib.core.models import (
     AttendeeCorrection,
     AttendeeQuery,
     BadgeSheetQuery,
+    BulkCancel,
     CheckinRequest,
     DeskTokenRequest,
     Event,
@@ -568,6 +569,28 @@ def correct_attendee(call: Call, event_id: str, attendee_id: str) -> Response:
 
 
 @route(
+    "/events/{event_id}/cancellations",
+    "POST",
+    summary="Cancel many registrations",
+    description="Either `attendee_ids` (at most 100), or every active registration made in "
+    "the last `registered_within_minutes` through `source` (default `online`, the public "
+    "form), 100 a call: send it again while `more` is true. Each is cancelled as by "
+    "`DELETE .../attendees/{attendee_id}` (counts exact, the email freed, the badge revoked); "
+    "one with a check-in is left as it is and answered `already_checked_in`.",
+    role=ORGANISER,
+    body=BulkCancel,
+    replies={200: Reply("What became of each registration.", shapes.BulkCancelled)},
+    errors=(Code.EVENT_NOT_FOUND,),
+    notes={
+        Code.VALIDATION_ERROR: "Neither or both of `attendee_ids` and "
+        "`registered_within_minutes`, more than 100 ids, or a `source` without a window."
+    },
+)
+def cancel_many(call: Call, event_id: str) -> Response:
+    return json_response(hadir().cancel_many(event_id, call.body))
+
+
+@route(
     "/events/{event_id}/checkins/{attendee_id}/{date}",
     "DELETE",
     summary="Undo a day's check-in",
@@ -599,7 +622,8 @@ def undo_checkin(call: Call, event_id: str, attendee_id: str, date: str) -> Resp
     query=ScanQuery,
     query_notes={
         "late": "`true`: only scans received more than 5 minutes after `scanned_at`; "
-        "`false`: only the others."
+        "`false`: only the others.",
+        "desk_token_id": "Only the scans made with this desk or kiosk token (its `id`).",
     },
     replies={200: Reply("One page of the scan log.", shapes.ScanList)},
     errors=(Code.EVENT_NOT_FOUND,),

@@ -470,6 +470,7 @@ class ScanQuery(BaseModel):
     day: date | None = Field(default=None, alias="date")
     result: Annotated[str, Field(pattern=r"^[a-z_]{1,40}$")] | None = None
     late: bool | None = None
+    desk_token_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
     limit: int = Field(default=50, ge=1, le=200)
     next: Annotated[str, Field(max_length=2000)] | None = None
 
@@ -535,3 +536,46 @@ def parse_body(model: type[M], raw: bytes | str | None) -> M:
                 [{"field": "body", "message": "must be a JSON object"}]
             ) from None
         raise validation_error(validation_fields(error)) from None
+
+
+# --- bulk cancel (issue 17, finding 10) -------------------------------------------
+
+MAX_BULK_CANCEL = 100
+REGISTRATION_SOURCES = ("online", "walk_in", "import")
+
+
+class BulkCancel(BaseModel):
+    """Cancel many registrations: named by id, or all registered in the last N minutes."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    attendee_ids: (
+        Annotated[
+            list[Annotated[str, Field(min_length=1, max_length=64)]],
+            Field(min_length=1, max_length=MAX_BULK_CANCEL),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description=f"Up to {MAX_BULK_CANCEL} attendee ids; a repeated id is cancelled once.",
+    )
+    registered_within_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=7 * 24 * 60,
+        description="Every active registration made in the last N minutes (at most a week), "
+        f"{MAX_BULK_CANCEL} a call: send it again while the answer says `more`.",
+    )
+    source: Literal[REGISTRATION_SOURCES] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="With `registered_within_minutes`: only those registered this way "
+        "(`online` is the public form); default `online`.",
+    )
+
+    @model_validator(mode="after")
+    def _one_way_to_choose(self) -> BulkCancel:
+        if (self.attendee_ids is None) == (self.registered_within_minutes is None):
+            raise ValueError("send exactly one of attendee_ids or registered_within_minutes")
+        if self.source is not None and self.registered_within_minutes is None:
+            raise ValueError("source goes with registered_within_minutes")
+        return self

@@ -167,6 +167,8 @@ def attendee_summary_json(event: Event, attendee: Attendee) -> shapes.AttendeeSu
         "organisation": attendee.organisation,
         "status": attendee.status,
         "days": _day_checkins(event, attendee),
+        "source": attendee.source,
+        "registered_at": utc_iso(attendee.registered_at),
     }
 
 

@@ -224,6 +224,9 @@ class AttendeeSummary(TypedDict):
     organisation: str
     status: Status
     days: list[RegisteredDay]
+    source: Annotated[str, one_of("online", "walk_in", "import")]
+    """How they registered: `online` (the public form), `walk_in` (at the desk), `import`."""
+    registered_at: Instant
 
 
 class AttendeeList(TypedDict):
@@ -541,3 +544,31 @@ class CertificateVerified(TypedDict):
     name: str
     event: CertificateEvent
     days_attended: list[Date]
+
+
+# --- bulk cancel (issue 17, finding 10) -------------------------------------------
+
+CancelResult = Annotated[
+    str, one_of("cancelled", "already_cancelled", "already_checked_in", "not_found")
+]
+
+
+class CancelOutcome(TypedDict):
+    attendee_id: str
+    result: CancelResult
+    """`cancelled` by this request; `already_cancelled` before it; `already_checked_in`:
+    left as it is (undo the check-ins first); `not_found`: no such attendee of this event."""
+
+
+@with_config(DOCUMENTED)
+class BulkCancelled(TypedDict):
+    """What happened to each registration, and the totals."""
+
+    results: list[CancelOutcome]
+    cancelled: Count
+    """How many this request cancelled."""
+    matched: Count
+    """With `registered_within_minutes`: the active registrations found in the window
+    before this request (those with a check-in included); else the number of ids sent."""
+    more: bool
+    """True when more registrations in the window remain to cancel: send the request again."""

@@ -472,7 +472,9 @@ class AttendeeRepository:
                         ":attendee": before.id,
                         ":word": word,
                         ":words": correction.new_terms.words,
-                        **({":expires": before.expires_at} if before.expires_at is not None else {}),
+                        **(
+                            {":expires": before.expires_at} if before.expires_at is not None else {}
+                        ),
                     },
                 )
         try:

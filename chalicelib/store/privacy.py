@@ -54,10 +54,14 @@ ATTENDEE, EVENT, EMAIL, MANAGE = "attendee", "event", "email", "manage"
 def _as_read(attendee: Attendee) -> Condition:
     """Still active, at the version and with the name and organisation the change
     was decided on (a staff correction moves the version: store/attendees.py)."""
-    return attendee_is_active & attendee_version_is(attendee.version) & Condition(
-        "#name = :old_name AND organisation = :old_organisation",
-        {"#name": "name"},
-        {":old_name": attendee.name, ":old_organisation": attendee.organisation},
+    return (
+        attendee_is_active
+        & attendee_version_is(attendee.version)
+        & Condition(
+            "#name = :old_name AND organisation = :old_organisation",
+            {"#name": "name"},
+            {":old_name": attendee.name, ":old_organisation": attendee.organisation},
+        )
     )
 
 

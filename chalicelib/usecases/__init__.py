@@ -17,6 +17,7 @@ from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
     AttendeeCorrection,
     AttendeeQuery,
+    BulkCancel,
     CheckinRequest,
     Event,
     OwnCorrection,
@@ -25,6 +26,7 @@ from chalicelib.core.models import (
     WalkIn,
 )
 from chalicelib.core.own_data import ErasedAttendee, OwnRegistration
+from chalicelib.usecases.cancellations import Cancellations
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
@@ -68,6 +70,7 @@ class Hadir:
         self._reports = Reports(stores, clock)
         self._certificates = Certificates(stores, clock, badge_secret)
         self._own = OwnData(stores, clock, badges, retrying)
+        self._cancellations = Cancellations(stores, clock, retrying)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -139,6 +142,9 @@ class Hadir:
         self, event_id: str, attendee_id: str, patch: AttendeeCorrection, staff: Staff
     ) -> shapes.Attendee:
         return self._corrections.correct(event_id, attendee_id, patch, staff)
+
+    def cancel_many(self, event_id: str, request: BulkCancel) -> shapes.BulkCancelled:
+        return self._cancellations.cancel_many(event_id, request)
 
     def undo_checkin(
         self, event_id: str, attendee_id: str, on: str, staff: Staff

@@ -182,6 +182,8 @@ class DeskWork:
         def keep(entry: ScanEntry) -> bool:
             if query.late is not None and entry.late != query.late:
                 return False
+            if query.desk_token_id is not None and entry.desk_token_id != query.desk_token_id:
+                return False
             return query.result is None or query.result in (entry.result, entry.error_code)
 
         entries, cursor = self._store.scans.list_page(

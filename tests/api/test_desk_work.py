@@ -276,6 +276,9 @@ def test_search_result_shows_status_and_each_days_check_in(api, desk_token, siti
                     {"date": DAY1, "checked_in_at": None, "checked_in_at_local": None},
                     {"date": DAY2, "checked_in_at": None, "checked_in_at_local": None},
                 ],
+                # For the dashboard's filters (walk-ins, registered lately).
+                "source": "online",
+                "registered_at": "2016-11-29T02:00:00Z",
             }
         ],
         "next": None,
@@ -1307,3 +1310,19 @@ def test_walk_in_check_ins_are_in_the_scan_log(api, desk_token, organiser):
     assert (entry["source"], entry["late"]) == ("search", False)
     assert walk_in(api, desk_token, email="budi@example.org").status == 201  # no check-in
     assert len(scan_log(api, organiser)) == 1
+
+
+def test_the_scan_log_filters_by_desk_token(api, organiser, desk_token, register):
+    other = api.post(f"{EVENT}/desk-tokens", {"label": "Desk B"}, token=organiser).json
+    first, second = register(), register(email="budi@example.org", name="Budi Santoso")
+    assert checkin(api, desk_token, code=badge_code(first)).status == 201
+    assert checkin(api, other["token"], code=badge_code(second)).status == 201
+    entries = scan_log(api, organiser, desk_token_id=other["id"])
+    assert [entry["attendee_id"] for entry in entries] == [second["attendee_id"]]
+    assert (
+        scan_log(api, organiser, desk_token_id=desk_token_id(api, organiser))[0]["attendee_id"]
+        == first["attendee_id"]
+    )
+    assert_validation(
+        api.get(f"{EVENT}/scans?desk_token_id=a%20b", token=organiser), "desk_token_id"
+    )

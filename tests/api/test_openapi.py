@@ -137,6 +137,7 @@ CONTRACT_SUCCESSES = {
     ("DELETE", "/events/{event_id}/attendees/{attendee_id}"): {200},
     ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {200},
     ("GET", "/events/{event_id}/scans"): {200},
+    ("POST", "/events/{event_id}/cancellations"): {200},
     ("GET", "/badges/{code}/badge.pdf"): {200},
     ("GET", "/events/{event_id}/badges.pdf"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {200},
@@ -750,6 +751,9 @@ def test_every_json_reply_validates_against_its_declared_schema(
     reply = api.delete(f"{at}/checkins/{attendee_id}/2016-11-29", token=organiser)
     check("DELETE", f"{events}/checkins/{{attendee_id}}/{{date}}", reply, 200)
     check("GET", f"{events}/scans", api.get(f"{at}/scans", token=organiser), 200)
+    bulk = {"attendee_ids": [attendee_id, walk_in_id, "a" * 16]}
+    reply = api.post(f"{at}/cancellations", bulk, token=organiser)
+    check("POST", f"{events}/cancellations", reply, 200)
     check("GET", f"{events}/attendance", api.get(f"{at}/attendance", token=organiser), 200)
     reply = api.get(f"{at}/attendance/report", token=organiser)
     check("GET", f"{events}/attendance/report", reply, 200)

@@ -162,6 +162,7 @@ STAFF_ROUTES = [
         id="undo",
     ),
     pytest.param("GET", "/events/{event}/scans", None, "organiser", id="scans"),
+    pytest.param("POST", "/events/{event}/cancellations", None, "organiser", id="bulk-cancel"),
     pytest.param("GET", "/events/{event}/badges.pdf?layout=a6", None, "organiser", id="badges-pdf"),
     pytest.param(
         "GET", "/events/{event}/sign-in-sheet.pdf?date=2016-11-29", None, "desk", id="sign-in-pdf"

@@ -26,6 +26,8 @@ import {
   translator,
 } from "./common.js";
 import { createCertificates } from "./dashboard-certificates.js";
+import { createPeople } from "./dashboard-people.js";
+import { createScans } from "./dashboard-scans.js";
 
 const COUNTS_EVERY_MS = 5000;
 const REPORT_EVERY_MS = 15000;
@@ -89,8 +91,10 @@ const t = translator({
     layout: "Tata letak",
     layout_a4_8: "A4 · 8 per halaman (dipotong)",
     layout_a6: "A6 · 1 per halaman",
-    print_badges: "Buat lembar lencana (PDF)",
-    print_note: "Semua peserta aktif, urut nama. Setiap lencana dicatat sebagai sudah dicetak.",
+    print_badges: "Cetak semua (PDF)",
+    print_new: "Cetak yang baru (belum pernah dicetak)",
+    preview_badges: "Pratinjau (tidak dicatat)",
+    print_note: "Semua peserta aktif, urut nama. \"Cetak\" mencatat setiap lencana sebagai sudah dicetak; pratinjau tidak mencatat apa pun.",
     preparing_badges: "Menyiapkan lembar lencana… (bisa makan waktu untuk acara besar)",
     badges_ready: "Lembar lencana sudah diunduh.",
     open_pdf: "Buka PDF",
@@ -200,8 +204,10 @@ const t = translator({
     layout: "Layout",
     layout_a4_8: "A4 · 8 a page (to cut)",
     layout_a6: "A6 · 1 a page",
-    print_badges: "Make the badge sheet (PDF)",
-    print_note: "Every active attendee, by name. Each badge is recorded as printed.",
+    print_badges: "Print all (PDF)",
+    print_new: "Print the new ones (never printed)",
+    preview_badges: "Preview (records nothing)",
+    print_note: "Every active attendee, by name. \"Print\" records each badge as printed; a preview records nothing.",
     preparing_badges: "Preparing the badge sheet… (this can take a while for a large event)",
     badges_ready: "The badge sheet has been downloaded.",
     open_pdf: "Open the PDF",
@@ -284,6 +290,24 @@ let chartUrl = null;
 let chartDate = null;
 let badgeUrl = null;
 const chartImage = el("img", { class: "chart", "data-testid": "arrivals-chart" });
+
+// The attendee list and the scan log live in their own modules (dashboard-*.js).
+const moduleContext = {
+  authorised: (...args) => authorised(...args),
+  refused: (reply) => refused(reply),
+  get event() {
+    return state.event;
+  },
+  setNotice: (section, notice) => setNotice(section, notice),
+  clockTime: (iso) => clockTime(iso),
+  registered: () => (state.attendance ? state.attendance.registered : 0),
+  printSelection: (ids, section) => printBadges(null, ids, section),
+  onChanged: () => refreshCounts(),
+  deskTokens: () => state.tokens || [],
+  names: () => people.names(),
+};
+const people = createPeople(moduleContext);
+const scans = createScans(moduleContext);
 
 // --- small helpers -------------------------------------------------------------
 
@@ -482,7 +506,9 @@ function renderDashboard() {
     { class: "dashboard", "aria-live": "off" },
     el("h1", { "data-testid": "event-title", text: state.event.title }),
     counts,
+    people.render(noticeBox),
     el("div", { class: "grid-2" }, left, right),
+    scans.render(),
   );
   main.append(certificates.render());
   renderCounts();
@@ -520,7 +546,13 @@ function renderDownloads(noticeBox) {
     el("label", { for: "layout", text: t("layout") }),
     layout,
     el("p", { class: "hint", text: t("print_note") }),
-    el("button", { type: "button", class: "primary", "data-testid": "print-badges", onclick: printBadges, text: t("print_badges") }),
+    el(
+      "div",
+      { class: "download-buttons" },
+      el("button", { type: "button", class: "primary", "data-testid": "print-badges", onclick: (event) => printBadges(event, "all"), text: t("print_badges") }),
+      el("button", { type: "button", "data-testid": "print-new-badges", onclick: (event) => printBadges(event, "new"), text: t("print_new") }),
+      el("button", { type: "button", "data-testid": "preview-badges", onclick: (event) => printBadges(event, "preview"), text: t("preview_badges") }),
+    ),
     noticeBox("badges"),
   );
 }
@@ -774,19 +806,25 @@ function downloadSignInSheet(event) {
   );
 }
 
-async function printBadges(event) {
-  const button = event.currentTarget;
+// which: "all", "new" (never printed), "preview" (records nothing), or a list
+// of attendee ids ("print these"). section: where the notice goes.
+async function printBadges(event, which = "all", section = "badges") {
+  const button = event ? event.currentTarget : null;
   const layout = ui.layout.value;
-  button.disabled = true;
-  setNotice("badges", { kind: "info", text: t("preparing_badges") });
+  const params = new URLSearchParams({ layout });
+  if (which === "new") params.set("unprinted", "true");
+  if (Array.isArray(which)) for (const id of which) params.append("attendee_id", id);
+  if (which !== "preview") params.set("mark_printed", "true");
+  if (button) button.disabled = true;
+  setNotice(section, { kind: "info", text: t("preparing_badges") });
   try {
-    const reply = await authorised("GET", `/badges.pdf?layout=${encodeURIComponent(layout)}`, { accept: "application/pdf" });
+    const reply = await authorised("GET", `/badges.pdf?${params}`, { accept: "application/pdf" });
     if (refused(reply)) return;
     if (reply.status === 413) {
-      setNotice("badges", { kind: "warn", text: t("sheet_too_large") });
+      setNotice(section, { kind: "warn", text: t("sheet_too_large") });
     } else if (!reply.ok || !(reply.data instanceof Blob)) {
       const message = reply.error ? reply.error.message : `HTTP ${reply.status}`;
-      setNotice("badges", { kind: "bad", text: t("print_failed", { message }) });
+      setNotice(section, { kind: "bad", text: t("print_failed", { message }) });
     } else {
       // Saved as a file, and kept for an "open" link: a tab opened after the
       // fetch (not from the click itself) would be stopped as a pop-up.
@@ -795,13 +833,13 @@ async function printBadges(event) {
       const name = `lencana-${eventId}-${layout}.pdf`;
       saveBlob(reply.data, name);
       const open = el("a", { href: badgeUrl, target: "_blank", rel: "noopener", class: "open-pdf", "data-testid": "open-badges", text: t("open_pdf") });
-      setNotice("badges", { kind: "ok", text: `${t("badges_ready")} `, link: open });
+      setNotice(section, { kind: "ok", text: `${t("badges_ready")} `, link: open });
     }
   } catch (error) {
     if (!(error instanceof Offline)) throw error;
-    setNotice("badges", { kind: "bad", text: t("offline_action") });
+    setNotice(section, { kind: "bad", text: t("offline_action") });
   } finally {
-    button.disabled = false;
+    if (button) button.disabled = false;
   }
 }
 
@@ -1078,6 +1116,7 @@ async function start() {
   show("dashboard");
   refreshReport();
   loadTokens();
+  people.load();
   timers.push(setInterval(refreshCounts, COUNTS_EVERY_MS), setInterval(refreshReport, REPORT_EVERY_MS));
 }
 
