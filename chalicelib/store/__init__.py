@@ -47,6 +47,7 @@ from chalicelib.store.keys import (
     scan_key,
     token_lookup_key,
 )
+from chalicelib.store.money import MoneyRepository, PaymentRefused
 from chalicelib.store.scans import ScanRepository
 from chalicelib.store.table import MAX_ITEMS_PER_PAGE, Table
 
@@ -57,6 +58,7 @@ __all__ = [
     "Conflict",
     "DeskTokenRecord",
     "EventRecord",
+    "PaymentRefused",
     "ScanEntry",
     "ScanRecord",
     "ScanReplayed",
@@ -79,6 +81,7 @@ class Store:
         self.attendees = AttendeeRepository(self._table)
         self.scans = ScanRepository(self._table)
         self.desk_tokens = DeskTokenRepository(self._table)
+        self.money = MoneyRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

@@ -9,9 +9,12 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>#WORD#<2 letters>    <word>#<attendee>  a search word
     ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
     TOKEN#<sha256 of token>           TOKEN      desk or kiosk token lookup, by hash
+    ATTENDEE#<attendee>               PAY#<allowance>#<date>  an allowance paid
+    ATTENDEE#<attendee>               SIGNED#<date>  a tick from the signed paper list
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
-EVENT#<event>#SCANS (by day and time received).
+EVENT#<event>#SCANS (by day and time received), EVENT#<event>#PAY#<allowance> (payments,
+by date and attendee) and EVENT#<event>#SIGNED#<date> (paper ticks, by attendee).
 """
 
 from __future__ import annotations
@@ -94,6 +97,22 @@ def attendees_partition(event_id: str) -> str:
 
 def scans_partition(event_id: str) -> str:
     return f"EVENT#{event_id}#SCANS"
+
+
+def payment_key(attendee_id: str, allowance: str, on: str) -> dict:
+    return {"pk": f"ATTENDEE#{attendee_id}", "sk": f"PAY#{allowance}#{on}"}
+
+
+def payments_partition(event_id: str, allowance: str) -> str:
+    return f"EVENT#{event_id}#PAY#{allowance}"
+
+
+def signature_key(attendee_id: str, on: str) -> dict:
+    return {"pk": f"ATTENDEE#{attendee_id}", "sk": f"SIGNED#{on}"}
+
+
+def signatures_partition(event_id: str, on: str) -> str:
+    return f"EVENT#{event_id}#SIGNED#{on}"
 
 
 def event_of(pk: str) -> str:

@@ -8,16 +8,19 @@ call to its use case.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
+    AllowanceSheetQuery,
     AttendeeQuery,
     CheckinRequest,
     Event,
+    PaperSignatures,
+    PaymentRequest,
     Registration,
     ScanQuery,
     WalkIn,
@@ -26,6 +29,7 @@ from chalicelib.usecases.checkin import CheckIns, ScanLog
 from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
+from chalicelib.usecases.money import Money
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
 from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
@@ -59,6 +63,7 @@ class Hadir:
         self._desk = DeskWork(stores, clock, badges, retrying)
         self._printing = Printing(stores, clock, badges)
         self._reports = Reports(stores, clock)
+        self._money = Money(stores, clock)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -141,8 +146,14 @@ class Hadir:
     def badge_sheet(self, event_id: str, layout: str, attendee_ids: list[str]) -> bytes:
         return self._printing.badge_sheet(event_id, layout, attendee_ids)
 
-    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
-        return self._printing.sign_in_sheet(event_id, on)
+    def sign_in_sheet(
+        self,
+        event_id: str,
+        on: date,
+        columns: tuple[str, ...] = (),
+        as_of: datetime | None = None,
+    ) -> bytes:
+        return self._printing.sign_in_sheet(event_id, on, columns, as_of)
 
     # reports
     def attendance(self, event_id: str) -> dict:
@@ -166,3 +177,27 @@ class Hadir:
 
     def revoke_desk_token(self, event_id: str, token_id: str) -> None:
         self._tokens.revoke(event_id, token_id)
+
+    # money and paper (API.md section 12)
+    def pay_allowance(
+        self, event_id: str, code: str, request: PaymentRequest, staff: Staff
+    ) -> dict:
+        return self._money.pay(event_id, code, request, staff)
+
+    def undo_payment(self, event_id: str, code: str, attendee_id: str, on: str) -> dict:
+        return self._money.undo(event_id, code, attendee_id, on)
+
+    def allowance_sheet(self, event_id: str, query: AllowanceSheetQuery) -> bytes:
+        return self._money.allowance_sheet(event_id, query)
+
+    def allowance_csv(self, event_id: str, code: str) -> str:
+        return self._money.allowance_csv(event_id, code)
+
+    def paper_signatures(self, event_id: str, ticks: PaperSignatures, staff: Staff) -> dict:
+        return self._money.sign(event_id, ticks, staff)
+
+    def reconciliation(self, event_id: str, on: date) -> dict:
+        return self._money.reconciliation(event_id, on)
+
+    def sheet_rows(self, event_id: str, on: date, as_of: datetime | None) -> dict:
+        return self._money.sheet_rows(event_id, on, as_of)

@@ -465,6 +465,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "cancelled_at": None,
         "badge": {**registration["badge"], "status": "active", "reissues": [], "prints": []},
         "checkins": [],
+        "payments": [],  # API.md section 12
     }
     assert registration["badge"]["code"] == code
 
