@@ -866,6 +866,28 @@ def sign_in_sheet_rows(call: Call, event_id: str) -> Response:
     return json_response(rows, headers=NO_STORE)
 
 
+@route(
+    "/events/{event_id}/allowances/{code}/unpaid",
+    "GET",
+    summary="Who is still unpaid an allowance for a day",
+    description="The people checked in that day with no payment of the allowance yet, by "
+    "name: the desk's list of who still waits for their money. Read from the event's "
+    "people and the allowance's payments of the day (two queries, never a scan). Not cached.",
+    role=DESK,
+    query=DayQuery,
+    query_notes={"date": "The event day, `YYYY-MM-DD`."},
+    replies={200: Reply("The unpaid, with the day's counts.", shapes.Unpaid)},
+    errors=(Code.EVENT_NOT_FOUND, Code.ALLOWANCE_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={
+        Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE,
+        Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY,
+        Code.VALIDATION_ERROR: BAD_DAY,
+    },
+)
+def unpaid_allowance(call: Call, event_id: str, code: str) -> Response:
+    return json_response(hadir().unpaid(event_id, code, call.query.day), headers=NO_STORE)
+
+
 # --- pages (API.md §9) --------------------------------------------------------
 
 NOT_MODIFIED = Reply("Not modified (`If-None-Match`).")

@@ -102,12 +102,11 @@ def reconcile(attendees: list[Attendee], signed: set[str], day: date) -> Reconci
     )
 
 
-# A cell a spreadsheet would run as a formula; made text by a leading quote
-# (as the attendance CSV does: chalicelib/core/presenters.py).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def guard(value: object) -> str:
+def guard_cell(value: object) -> str:
+    """A CSV cell as text: None empty, a would-be formula behind a leading quote."""
     if value is None:
         return ""
     text = str(value)
@@ -142,5 +141,5 @@ def allowance_csv(
                 paid_at,
                 payment.desk if payment else None,
             ]
-            writer.writerow([guard(value) for value in row])
+            writer.writerow([guard_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()

@@ -518,3 +518,23 @@ class SheetRows(TypedDict):
     date: Date
     as_of: Instant
     rows: list[SheetRow]
+
+
+class UnpaidPerson(TypedDict):
+    attendee_id: str
+    name: str
+    organisation: str
+    checked_in_at: Instant
+    checked_in_at_local: str
+
+
+class Unpaid(TypedDict):
+    """A day's checked-in people not yet paid an allowance, by name."""
+
+    date: Date
+    allowance: str
+    amount: int
+    """Whole Rupiah, per person, as the allowance stands."""
+    checked_in: int
+    paid: int
+    unpaid: list[UnpaidPerson]

@@ -201,3 +201,6 @@ class Hadir:
 
     def sheet_rows(self, event_id: str, on: date, as_of: datetime | None) -> dict:
         return self._money.sheet_rows(event_id, on, as_of)
+
+    def unpaid(self, event_id: str, code: str, on: date) -> dict:
+        return self._money.unpaid(event_id, code, on)

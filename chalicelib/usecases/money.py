@@ -12,7 +12,7 @@ from datetime import date, datetime
 from chalicelib.core.auth import Staff
 from chalicelib.core.badges import is_attendee_id
 from chalicelib.core.clock import Clock
-from chalicelib.core.domain import Attendee, local_time, utc_iso
+from chalicelib.core.domain import Attendee, local_iso, local_time, utc_iso
 from chalicelib.core.errors import (
     AlreadyPaid,
     Code,
@@ -215,5 +215,37 @@ class Money:
                     "signed": a.id in signed,
                 }
                 for number, a in enumerate(rows, 1)
+            ],
+        }
+
+    def unpaid(self, event_id: str, code: str, on: date) -> dict:
+        """The day's checked-in people without a payment of the allowance, by name.
+
+        Two Queries, no Scan: the event's people on the index (its name-ordered
+        partition; their check-ins are on their items) and the allowance's
+        payments of that day (its own index partition, by date).
+        """
+        event = event_record(self._store, event_id).event
+        allowance = _allowance(event, code)
+        day = _day(event, on)
+        people = checked_in_on(self._store.attendees.all_of(event_id), day.date)
+        payments = self._store.money.of_allowance(event_id, allowance.code, day.date)
+        paid = {payment.attendee_id for payment in payments}
+        unpaid = [a for a in people if a.id not in paid]
+        return {
+            "date": day.date.isoformat(),
+            "allowance": allowance.code,
+            "amount": allowance.amount,
+            "checked_in": len(people),
+            "paid": len(people) - len(unpaid),
+            "unpaid": [
+                {
+                    "attendee_id": a.id,
+                    "name": a.name,
+                    "organisation": a.organisation,
+                    "checked_in_at": utc_iso(a.checkins[day.date].at),
+                    "checked_in_at_local": local_iso(event, a.checkins[day.date].at),
+                }
+                for a in unpaid
             ],
         }

@@ -406,3 +406,60 @@ def test_row_numbers_stay_with_the_sheet_they_were_printed_on(
         409,
         "not_an_event_day",
     )
+
+
+# --- who is still unpaid (the desk's list) ---------------------------------------------
+
+
+def unpaid(api, token, code="transport", on=DAY1):
+    return api.get(f"{EVENT}/allowances/{code}/unpaid?date={on}", token=token)
+
+
+def test_the_desk_lists_the_days_checked_in_people_not_yet_paid(
+    api, desk_token, organiser, allowances, people
+):
+    ani, budi = people["ani"]["attendee_id"], people["budi"]["attendee_id"]
+    reply = unpaid(api, desk_token)
+    assert reply.status == 200, reply
+    assert reply.headers["Cache-Control"] == "no-store"
+    body = reply.json
+    assert (body["date"], body["allowance"], body["amount"]) == (DAY1, "transport", 150000)
+    assert (body["checked_in"], body["paid"]) == (2, 0)
+    # By name; Citra is not checked in, so not listed.
+    assert [p["name"] for p in body["unpaid"]] == ["Ani Wijaya", "Budi Santoso"]
+    assert body["unpaid"][0] == {
+        "attendee_id": ani,
+        "name": "Ani Wijaya",
+        "organisation": people["ani"]["organisation"],
+        "checked_in_at": "2016-11-29T02:00:00Z",
+        "checked_in_at_local": "2016-11-29T09:00:00+07:00",
+    }
+    assert pay(api, desk_token, ani).status == 201
+    body = unpaid(api, desk_token).json
+    assert (body["checked_in"], body["paid"]) == (2, 1)
+    assert [p["attendee_id"] for p in body["unpaid"]] == [budi]
+    # Each allowance on its own; each day on its own.
+    assert len(unpaid(api, desk_token, code="per-diem").json["unpaid"]) == 2
+    assert unpaid(api, desk_token, on=DAY2).json["unpaid"] == []
+    # An undone payment is unpaid again.
+    undo = api.delete(f"{EVENT}/allowances/transport/payments/{ani}/{DAY1}", token=organiser)
+    assert undo.status == 200, undo
+    assert len(unpaid(api, organiser).json["unpaid"]) == 2
+
+
+def test_the_unpaid_list_is_two_queries_and_no_scan(
+    api, desk_token, organiser, allowances, people, requests_made
+):
+    requests_made.clear()
+    assert unpaid(api, organiser).status == 200
+    assert dict(requests_made) == {"GetItem": 1, "Query": 2}
+
+
+def test_unpaid_errors(api, desk_token, allowances, people):
+    assert_error(unpaid(api, desk_token, code="lunch"), 404, "allowance_not_found")
+    assert_error(unpaid(api, desk_token, on="2016-12-25"), 409, "not_an_event_day")
+    assert_validation(unpaid(api, desk_token, on="soon"), "date")
+    assert_validation(api.get(f"{EVENT}/allowances/transport/unpaid", token=desk_token), "date")
+    assert_error(unpaid(api, None), 401, "unauthorized")
+    reply = api.get(f"/events/nowhere/allowances/transport/unpaid?date={DAY1}", token=desk_token)
+    assert reply.status in (403, 404), reply

@@ -144,6 +144,7 @@ CONTRACT_SUCCESSES = {
     ("POST", "/events/{event_id}/paper-signatures"): {200},
     ("GET", "/events/{event_id}/reconciliation"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet/rows"): {200},
+    ("GET", "/events/{event_id}/allowances/{code}/unpaid"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -767,6 +768,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     check("GET", f"{events}/reconciliation", reply, 200)
     reply = api.get(f"{at}/sign-in-sheet/rows?date=2016-11-29", token=desk_token)
     check("GET", f"{events}/sign-in-sheet/rows", reply, 200)
+    reply = api.get(f"{at}/allowances/transport/unpaid?date=2016-11-29", token=desk_token)
+    check("GET", f"{events}/allowances/{{code}}/unpaid", reply, 200)
 
     assert checked == json_replies(), "drive the answers not checked here"
 

@@ -199,4 +199,11 @@ STAFF_ROUTES = [
     pytest.param(
         "GET", "/events/{event}/sign-in-sheet/rows?date=2016-11-29", None, "desk", id="sheet-rows"
     ),
+    pytest.param(
+        "GET",
+        "/events/{event}/allowances/transport/unpaid?date=2016-11-29",
+        None,
+        "desk",
+        id="unpaid",
+    ),
 ]
