@@ -38,17 +38,24 @@ from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
+    AllowanceQuery,
+    AllowanceSheetQuery,
     AttendeeCorrection,
     AttendeeQuery,
     BadgeSheetQuery,
     BulkCancel,
     CheckinRequest,
+    DayQuery,
     DeskTokenRequest,
     Event,
     OwnCorrection,
+    PaperSignatures,
+    PaymentRequest,
     Registration,
     ReissueRequest,
     ScanQuery,
+    SheetRowsQuery,
+    SignInSheetColumnsQuery,
     SignInSheetQuery,
     WalkIn,
     is_event_id,
@@ -454,24 +461,35 @@ def reissue_badge(call: Call, event_id: str, attendee_id: str) -> Response:
     "/events/{event_id}/sign-in-sheet.pdf",
     "GET",
     summary="The paper sign-in sheet of a day",
-    description="The fallback when the network or power fails. Send `Accept: application/pdf` "
-    "(or `*/*`). Not cached.",
+    description="The fallback when the network or power fails: numbered rows, by name (row n "
+    "is the n-th person of `/sign-in-sheet/rows` for the same `date` and `as_of`, which the "
+    "sheet prints at its foot). `columns` adds any of `gender` (printed L/P), `job_title` and "
+    "`phone`, comma-separated. Send `Accept: application/pdf` (or `*/*`). Not cached.",
     role=DESK,
-    query=SignInSheetQuery,
-    query_notes={"date": "The event day of the sheet, `YYYY-MM-DD`."},
+    query=SignInSheetColumnsQuery,
+    query_notes={
+        "date": "The event day of the sheet, `YYYY-MM-DD`.",
+        "columns": "Optional columns: `gender`, `job_title`, `phone`, comma-separated.",
+        "as_of": "The moment the sheet lists the registrations of (default: now).",
+    },
     replies={
         200: Reply(
-            "The daftar hadir: everyone registered for that day, by name, with organisation, "
-            "check-in time if any and a signature box.",
+            "The daftar hadir: everyone registered for that day, by name, numbered, with "
+            "organisation, check-in time if any and a signature box.",
             media=(PDF,),
         )
     },
     errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
-    notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY, Code.VALIDATION_ERROR: BAD_DAY},
+    notes={
+        Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY,
+        Code.VALIDATION_ERROR: f"{BAD_DAY} Or a column that is not listed.",
+    },
 )
 def sign_in_sheet(call: Call, event_id: str) -> Response:
-    day = call.query.day
-    return pdf_response(hadir().sign_in_sheet(event_id, day), f"daftar-hadir-{day}.pdf")
+    query = call.query
+    day = query.day
+    sheet = hadir().sign_in_sheet(event_id, day, query.extra_columns, query.as_of)
+    return pdf_response(sheet, f"daftar-hadir-{day}.pdf")
 
 
 # --- organiser --------------------------------------------------------------
@@ -978,6 +996,201 @@ def me_page(call: Call, manage_token: str) -> Response:
         raise not_found()
     # The same shell for every token: nothing about the person is in the HTML.
     return static_response(call.request, *page("me"))
+
+
+# --- money and paper (API.md section 12) ------------------------------------------
+
+NO_ALLOWANCE = "`allowance_not_found`: the event has no allowance with that code."
+
+
+@route(
+    "/events/{event_id}/allowances/{code}/payments",
+    "POST",
+    summary="Pay an allowance for a day attended",
+    description="One payment per person, day and allowance, whatever the number of desks "
+    "paying at the same moment; only for a day the person is checked in. The amount is the "
+    "allowance's as it stands; the desk is the token's label.",
+    role=DESK,
+    body=PaymentRequest,
+    replies={201: Reply("Paid.", shapes.Payment)},
+    errors=(
+        Code.EVENT_NOT_FOUND,
+        Code.ALLOWANCE_NOT_FOUND,
+        Code.ATTENDEE_NOT_FOUND,
+        Code.NOT_AN_EVENT_DAY,
+        Code.NOT_CHECKED_IN,
+        Code.ALREADY_PAID,
+    ),
+    notes={
+        Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE,
+        Code.NOT_CHECKED_IN: "`not_checked_in`: no check-in that day.",
+        Code.ALREADY_PAID: "`already_paid`: the error also gives the first payment's "
+        "`paid_at` and `desk`.",
+    },
+)
+def pay_allowance(call: Call, event_id: str, code: str) -> Response:
+    return json_response(hadir().pay_allowance(event_id, code, call.body, call.staff), 201)
+
+
+@route(
+    "/events/{event_id}/allowances/{code}/payments/{attendee_id}/{date}",
+    "DELETE",
+    summary="Undo an allowance payment",
+    role=ORGANISER,
+    replies={200: Reply("Undone; the payment as it was.", shapes.PaymentUndone)},
+    errors=(
+        Code.EVENT_NOT_FOUND,
+        Code.ALLOWANCE_NOT_FOUND,
+        Code.PAYMENT_NOT_FOUND,
+        Code.VALIDATION_ERROR,
+    ),
+    notes={
+        Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE,
+        Code.PAYMENT_NOT_FOUND: "`payment_not_found`: not paid for that day.",
+        Code.VALIDATION_ERROR: "`date` is not a date.",
+    },
+)
+def undo_payment(call: Call, event_id: str, code: str, attendee_id: str, date: str) -> Response:
+    return json_response(hadir().undo_payment(event_id, code, attendee_id, date))
+
+
+@route(
+    "/events/{event_id}/allowance-sheet.pdf",
+    "GET",
+    summary="The receipt list (tanda terima) of an allowance for a day",
+    description="A4 portrait: the people checked in that day, by name, numbered, with "
+    "organisation, the amount in Rupiah (`Rp150.000`), a paid mark and a signature box; a "
+    "total on each page and the grand total of the amounts due (people listed x amount) on "
+    "the last. Send `Accept: application/pdf` (or `*/*`). Not cached.",
+    role=ORGANISER,
+    query=AllowanceSheetQuery,
+    query_notes={
+        "allowance": "The allowance's code.",
+        "date": "The event day, `YYYY-MM-DD`.",
+    },
+    replies={200: Reply("The receipt list.", media=(PDF,))},
+    errors=(
+        Code.EVENT_NOT_FOUND,
+        Code.ALLOWANCE_NOT_FOUND,
+        Code.NOT_AN_EVENT_DAY,
+        Code.SHEET_TOO_LARGE,
+    ),
+    notes={Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE, Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY},
+)
+def allowance_sheet(call: Call, event_id: str) -> Response:
+    query = call.query
+    sheet = hadir().allowance_sheet(event_id, query)
+    return pdf_response(sheet, f"tanda-terima-{query.allowance}-{query.day}.pdf")
+
+
+@route(
+    "/events/{event_id}/allowances.csv",
+    "GET",
+    summary="An allowance's payments, as CSV (for finance)",
+    description="One row per person per day attended, by day then name, under a header row of "
+    "`name`, `organisation`, `date`, `amount` (whole Rupiah due for the day, as on the "
+    "receipt sheet), `paid_at` (local time, empty if unpaid) and `desk`. A value a spreadsheet "
+    "would run as a formula starts with `'`. UTF-8 with a byte-order mark. Not cached.",
+    role=ORGANISER,
+    query=AllowanceQuery,
+    query_notes={"allowance": "The allowance's code."},
+    replies={200: Reply("A CSV file, sent as an attachment.", media=(CSV,))},
+    errors=(Code.EVENT_NOT_FOUND, Code.ALLOWANCE_NOT_FOUND),
+    notes={Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE},
+)
+def allowances_csv(call: Call, event_id: str) -> Response:
+    code = call.query.allowance
+    return file_response(
+        hadir().allowance_csv(event_id, code),
+        "text/csv; charset=utf-8",
+        f"allowance-{code}-{event_id}.csv",
+        "attachment",
+    )
+
+
+@route(
+    "/events/{event_id}/paper-signatures",
+    "POST",
+    summary="Record the ticks of a signed sign-in sheet",
+    description="One tick per person per day, kept once: sending a sheet again records nothing "
+    "new. `recorded` counts the ticks new to Hadir, `already_recorded` those entered before. "
+    "At most 1000 people a request.",
+    role=DESK,
+    body=PaperSignatures,
+    replies={200: Reply("Recorded.", shapes.SignaturesRecorded)},
+    errors=(Code.EVENT_NOT_FOUND, Code.ATTENDEE_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={
+        Code.ATTENDEE_NOT_FOUND: "`attendee_not_found`: an id not of this event (nothing "
+        "recorded).",
+        Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY,
+    },
+)
+def paper_signatures(call: Call, event_id: str) -> Response:
+    return json_response(hadir().paper_signatures(event_id, call.body, call.staff))
+
+
+@route(
+    "/events/{event_id}/reconciliation",
+    "GET",
+    summary="The signed paper list against the check-ins of a day",
+    description="Who signed but was never checked in (a cancelled registration's tick counts "
+    "nowhere), who was checked in but never signed, and how many both. Each list by name. "
+    "Check a signed-only person in with `POST /checkins`, `attendee_id`, `source: paper` and "
+    "the sheet's time as `scanned_at`. Not cached.",
+    role=ORGANISER,
+    query=DayQuery,
+    query_notes={"date": "The event day, `YYYY-MM-DD`."},
+    replies={200: Reply("The differences.", shapes.Reconciliation)},
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY, Code.VALIDATION_ERROR: BAD_DAY},
+)
+def reconciliation(call: Call, event_id: str) -> Response:
+    return json_response(hadir().reconciliation(event_id, call.query.day), headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/sign-in-sheet/rows",
+    "GET",
+    summary="The numbered rows of a day's sign-in sheet",
+    description="Row n of the sheet printed at `as_of` is the n-th row here, whoever registered "
+    "or was cancelled since: the map from a signed sheet's row numbers to people. `as_of` "
+    "defaults to now (to the second); the sheet prints its own at its foot. Not cached.",
+    role=DESK,
+    query=SheetRowsQuery,
+    query_notes={
+        "date": "The event day, `YYYY-MM-DD`.",
+        "as_of": "When the sheet was printed, as its foot says (ISO-8601 with an offset).",
+    },
+    replies={200: Reply("The rows, numbered from 1.", shapes.SheetRows)},
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY},
+)
+def sign_in_sheet_rows(call: Call, event_id: str) -> Response:
+    query = call.query
+    rows = hadir().sheet_rows(event_id, query.day, query.as_of)
+    return json_response(rows, headers=NO_STORE)
+
+
+@route(
+    "/events/{event_id}/allowances/{code}/unpaid",
+    "GET",
+    summary="Who is still unpaid an allowance for a day",
+    description="The people checked in that day with no payment of the allowance yet, by "
+    "name: the desk's list of who still waits for their money. Read from the event's "
+    "people and the allowance's payments of the day (two queries, never a scan). Not cached.",
+    role=DESK,
+    query=DayQuery,
+    query_notes={"date": "The event day, `YYYY-MM-DD`."},
+    replies={200: Reply("The unpaid, with the day's counts.", shapes.Unpaid)},
+    errors=(Code.EVENT_NOT_FOUND, Code.ALLOWANCE_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
+    notes={
+        Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE,
+        Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY,
+        Code.VALIDATION_ERROR: BAD_DAY,
+    },
+)
+def unpaid_allowance(call: Call, event_id: str, code: str) -> Response:
+    return json_response(hadir().unpaid(event_id, code, call.query.day), headers=NO_STORE)
 
 
 # --- pages (API.md §9) --------------------------------------------------------

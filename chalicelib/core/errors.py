@@ -49,6 +49,11 @@ class Code(StrEnum):
     EVENT_DAY_IN_USE = "event_day_in_use"
     # The attendee's own data (API.md section 10)
     EVENT_OVER = "event_over"
+    # Money and paper (API.md section 12)
+    ALLOWANCE_NOT_FOUND = "allowance_not_found"
+    PAYMENT_NOT_FOUND = "payment_not_found"
+    ALREADY_PAID = "already_paid"
+    NOT_CHECKED_IN = "not_checked_in"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route
@@ -129,3 +134,25 @@ def already_checked_in_somewhere() -> Refusal:
         Code.ALREADY_CHECKED_IN,
         "This attendee has checked in; undo those check-ins before cancelling.",
     )
+
+
+class AlreadyPaid(Refusal):
+    """409 already_paid: the envelope also names the first payment's time and desk."""
+
+    def __init__(self, paid_at: str, desk: str | None) -> None:
+        super().__init__(
+            Code.ALREADY_PAID,
+            f"This allowance was already paid for that day, at {paid_at} by {desk or 'a desk'}.",
+        )
+        self.paid_at = paid_at
+        self.desk = desk
+
+    def body(self) -> dict:
+        body = super().body()
+        body["error"]["paid_at"] = self.paid_at
+        body["error"]["desk"] = self.desk
+        return body
+
+
+def allowance_not_found() -> Refusal:
+    return Refusal(Code.ALLOWANCE_NOT_FOUND, "This event has no allowance with that code.")

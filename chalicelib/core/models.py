@@ -208,6 +208,35 @@ class EventConsent(BaseModel):
     )
 
 
+# --- allowances (API.md section 12) ---------------------------------------------
+
+ALLOWANCE_CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9_-]{0,30}[a-z0-9])?$"
+MAX_ALLOWANCES = 10
+
+
+class Allowance(BaseModel):
+    """Money paid per person per day attended (uang transport, per diem)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    code: str = Field(pattern=ALLOWANCE_CODE_PATTERN, description="A short slug: `transport`.")
+    label: Text200
+    amount: int = Field(ge=1, le=100_000_000, description="Whole Rupiah, per person per day.")
+    currency: Literal["IDR"] = "IDR"
+
+
+def _unique_allowance_codes(allowances: list[Allowance]) -> list[Allowance]:
+    codes = [allowance.code for allowance in allowances]
+    if len(set(codes)) != len(codes):
+        raise ValueError("allowance codes must be unique")
+    return allowances
+
+
+Allowances = Annotated[
+    list[Allowance], Field(max_length=MAX_ALLOWANCES), AfterValidator(_unique_allowance_codes)
+]
+
+
 class Event(BaseModel):
     """The event document: what GET returns and PUT takes."""
 
@@ -243,6 +272,7 @@ class Event(BaseModel):
         le=3650,
         description="Days after the event's last day that attendees' personal data is kept.",
     )
+    allowances: Allowances = Field(default_factory=list)
 
     @field_validator("days")
     @classmethod
@@ -264,6 +294,9 @@ class Event(BaseModel):
     @property
     def dates(self) -> list[date]:
         return [day.date for day in self.days]
+
+    def allowance(self, code: str) -> Allowance | None:
+        return next((a for a in self.allowances if a.code == code), None)
 
 
 Email = Annotated[str, Field(max_length=254), AfterValidator(_clean_email)]
@@ -488,6 +521,82 @@ class SignInSheetQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     day: date = Field(alias="date")
+
+
+# --- money and paper (API.md section 12) -------------------------------------------
+
+MAX_SIGNATURES = 1000
+# The optional columns of the sign-in sheet, in the order they print.
+SHEET_COLUMNS = ("gender", "job_title", "phone")
+
+
+class PaymentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    attendee_id: Annotated[str, Field(min_length=1, max_length=64)]
+    date: date
+
+
+class PaperSignatures(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    date: date
+    attendee_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        min_length=1, max_length=MAX_SIGNATURES
+    )
+
+
+class AllowanceQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    allowance: str = Field(pattern=ALLOWANCE_CODE_PATTERN)
+
+
+class AllowanceSheetQuery(AllowanceQuery):
+    day: date = Field(alias="date")
+
+
+class DayQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    day: date = Field(alias="date")
+
+
+class SheetRowsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    day: date = Field(alias="date")
+    as_of: AwareDatetime | None = None
+
+
+def _sheet_columns(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    wanted = [name.strip() for name in value.split(",") if name.strip()]
+    if any(name not in SHEET_COLUMNS for name in wanted):
+        raise ValueError("may name only gender, job_title and phone")
+    # In the sheet's own order, each once.
+    return tuple(name for name in SHEET_COLUMNS if name in wanted)
+
+
+class SignInSheetColumnsQuery(BaseModel):
+    """The sign-in sheet's query: its day, any optional columns and its moment."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    day: date = Field(alias="date")
+    columns: Annotated[str, Field(max_length=100)] | None = None
+    as_of: AwareDatetime | None = None
+
+    @property
+    def extra_columns(self) -> tuple[str, ...]:
+        return _sheet_columns(self.columns)
+
+    @field_validator("columns")
+    @classmethod
+    def _known_columns(cls, value: str | None) -> str | None:
+        _sheet_columns(value)
+        return value
 
 
 IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"

@@ -89,6 +89,10 @@ class ErrorDetail(TypedDict):
     """One clear sentence."""
     fields: NotRequired[list[FieldError]]
     """Only on 422: what is wrong with which field."""
+    paid_at: NotRequired[str]
+    """Only on `already_paid`: when the first payment was made (UTC)."""
+    desk: NotRequired[str | None]
+    """Only on `already_paid`: the desk that made the first payment."""
 
 
 class Error(TypedDict):
@@ -307,6 +311,8 @@ class Attendee(TypedDict):
     """One per day checked in, by date."""
     changes: list[AttendeeChange]
     """Corrections, oldest first: the latest 50 are kept."""
+    payments: NotRequired[list[Payment]]
+    """Allowances paid to them, by date then allowance (API.md section 12)."""
 
 
 @with_config(DOCUMENTED)
@@ -572,3 +578,78 @@ class BulkCancelled(TypedDict):
     before this request (those with a check-in included); else the number of ids sent."""
     more: bool
     """True when more registrations in the window remain to cancel: send the request again."""
+
+
+# --- money and paper (API.md section 12) ------------------------------------------
+
+
+class Payment(TypedDict):
+    """One allowance paid to one person for one day attended."""
+
+    attendee_id: str
+    date: Date
+    allowance: str
+    amount: int
+    """Whole Rupiah, as the allowance stood when paid."""
+    paid_at: Instant
+    paid_at_local: str
+    desk: str | None
+
+
+class PaymentUndone(Payment):
+    undone_at: Instant
+
+
+class SignaturesRecorded(TypedDict):
+    recorded: int
+    """The ticks new to Hadir; ticks entered before are not counted again."""
+    already_recorded: int
+
+
+class PersonRef(TypedDict):
+    attendee_id: str
+    name: str
+
+
+class Reconciliation(TypedDict):
+    date: Date
+    signed_not_checked_in: list[PersonRef]
+    checked_in_not_signed: list[PersonRef]
+    both: int
+
+
+class SheetRow(TypedDict):
+    number: int
+    attendee_id: str
+    name: str
+    organisation: str
+    checked_in: bool
+    signed: bool
+
+
+class SheetRows(TypedDict):
+    """The rows of a day's sign-in sheet, numbered as printed."""
+
+    date: Date
+    as_of: Instant
+    rows: list[SheetRow]
+
+
+class UnpaidPerson(TypedDict):
+    attendee_id: str
+    name: str
+    organisation: str
+    checked_in_at: Instant
+    checked_in_at_local: str
+
+
+class Unpaid(TypedDict):
+    """A day's checked-in people not yet paid an allowance, by name."""
+
+    date: Date
+    allowance: str
+    amount: int
+    """Whole Rupiah, per person, as the allowance stands."""
+    checked_in: int
+    paid: int
+    unpaid: list[UnpaidPerson]

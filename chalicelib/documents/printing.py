@@ -57,6 +57,7 @@ class SignInRow:
     name: str
     organisation: str
     checked_in_at: str | None  # local "HH:MM", or None
+    extras: tuple[str, ...] = ()  # the optional columns' values, in `SignInSheet.columns` order
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class SignInSheet:
     day: date
     venue: str
     rows: list[SignInRow]
+    columns: tuple[str, ...] = ()  # optional: "gender", "job_title", "phone"
+    stamp: str = ""  # the moment its registrations were read: the row numbers' key
 
 
 def _document(orientation: str = "P", size: tuple[float, float] = A4) -> FPDF:
@@ -398,13 +401,35 @@ SIGN_IN_COLUMNS = (
 )
 ROW_MM = 11.0
 ROWS_PER_PAGE = 20
+# The optional columns: heading and width (mm). The name and organisation give
+# up what they take, shared evenly; the number and the signature keep theirs.
+OPTIONAL_COLUMNS = {
+    "gender": ("L/P", 10.0),
+    "job_title": ("Jabatan / Job title", 30.0),
+    "phone": ("Telepon / Phone", 26.0),
+}
+
+
+def sign_in_columns(extra: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The sheet's columns with `extra` ones after the organisation."""
+    (number, name, organisation, signature) = SIGN_IN_COLUMNS
+    taken = sum(OPTIONAL_COLUMNS[column][1] for column in extra)
+    share = taken / 2
+    return [
+        number,
+        (name[0], name[1] - share),
+        (organisation[0], organisation[1] - share),
+        *(OPTIONAL_COLUMNS[column] for column in extra),
+        signature,
+    ]
 
 
 def sign_in_sheet_pdf(sheet: SignInSheet) -> bytes:
-    """The daftar hadir: A4, alphabetical, a signature box a person."""
+    """The daftar hadir: A4, alphabetical, numbered rows, a signature box a person."""
     pdf = _document(size=A4)
+    columns = sign_in_columns(sheet.columns)
     pages = max(1, -(-len(sheet.rows) // ROWS_PER_PAGE))
-    left = (A4[0] - sum(width for _, width in SIGN_IN_COLUMNS)) / 2
+    left = (A4[0] - sum(width for _, width in columns)) / 2
     for page in range(pages):
         pdf.add_page()
         pdf.set_xy(left, 12)
@@ -425,7 +450,7 @@ def sign_in_sheet_pdf(sheet: SignInSheet) -> bytes:
         pdf.set_font(FONT, "B", 9)
         pdf.set_fill_color(230, 230, 230)
         x = left
-        for heading, width in SIGN_IN_COLUMNS:
+        for heading, width in columns:
             pdf.set_xy(x, y)
             pdf.cell(width, 8, heading, border=1, fill=True)
             x += width
@@ -433,9 +458,9 @@ def sign_in_sheet_pdf(sheet: SignInSheet) -> bytes:
         pdf.set_font(FONT, "", 9)
         first = page * ROWS_PER_PAGE
         for number, row in enumerate(sheet.rows[first : first + ROWS_PER_PAGE], first + 1):
-            cells = (str(number), row.name, row.organisation, "")
+            cells = (str(number), row.name, row.organisation, *row.extras, "")
             x = left
-            for (_, width), text in zip(SIGN_IN_COLUMNS, cells, strict=True):
+            for (_, width), text in zip(columns, cells, strict=True):
                 pdf.set_xy(x, y)
                 pdf.cell(width, ROW_MM, "", border=1)
                 # Within its box whatever its length: a long name shrinks to fit.
@@ -452,11 +477,15 @@ def sign_in_sheet_pdf(sheet: SignInSheet) -> bytes:
                 x += width
             if row.checked_in_at:
                 pdf.set_font(FONT, "", 7)
-                pdf.set_xy(x - SIGN_IN_COLUMNS[-1][1] + 1, y + ROW_MM - 4)
-                pdf.cell(SIGN_IN_COLUMNS[-1][1] - 2, 3, f"✓ hadir {row.checked_in_at}")
+                pdf.set_xy(x - columns[-1][1] + 1, y + ROW_MM - 4)
+                pdf.cell(columns[-1][1] - 2, 3, f"✓ hadir {row.checked_in_at}")
                 pdf.set_font(FONT, "", 9)
             y += ROW_MM
         pdf.set_font(FONT, "", 8)
+        if sheet.stamp:
+            # The rows' key: /sign-in-sheet/rows?as_of=<stamp> numbers them the same.
+            pdf.set_xy(left, A4[1] - 17)
+            pdf.cell(A4[0] - 2 * left, 4, f"Lembar / Sheet: {sheet.stamp}", align="L")
         pdf.set_xy(left, A4[1] - 12)
         pdf.cell(A4[0] - 2 * left, 5, f"{page + 1} / {pages}", align="C")
     return bytes(pdf.output())

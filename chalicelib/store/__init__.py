@@ -48,6 +48,7 @@ from chalicelib.store.keys import (
     scan_key,
     token_lookup_key,
 )
+from chalicelib.store.money import MoneyRepository, PaymentRefused
 from chalicelib.store.privacy import PrivacyRepository
 from chalicelib.store.scans import ScanRepository
 from chalicelib.store.table import MAX_ITEMS_PER_PAGE, Table
@@ -61,6 +62,7 @@ __all__ = [
     "DeskTokenRecord",
     "EventRecord",
     "NewNumber",
+    "PaymentRefused",
     "ScanEntry",
     "ScanRecord",
     "ScanReplayed",
@@ -85,6 +87,7 @@ class Store:
         self.desk_tokens = DeskTokenRepository(self._table)
         self.certificates = CertificateRepository(self._table)
         self.privacy = PrivacyRepository(self._table)
+        self.money = MoneyRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

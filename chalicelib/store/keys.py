@@ -16,9 +16,12 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
 
 Items holding personal data carry `expires_at` (epoch seconds), the table's
 TTL attribute: DynamoDB deletes them once the event's retention has ended.
+    ATTENDEE#<attendee>               PAY#<allowance>#<date>  an allowance paid
+    ATTENDEE#<attendee>               SIGNED#<date>  a tick from the signed paper list
 
 Index partitions (`gsi1pk`): EVENT#<event>#ATTENDEES (by name) and
-EVENT#<event>#SCANS (by day and time received).
+EVENT#<event>#SCANS (by day and time received), EVENT#<event>#PAY#<allowance> (payments,
+by date and attendee) and EVENT#<event>#SIGNED#<date> (paper ticks, by attendee).
 """
 
 from __future__ import annotations
@@ -133,6 +136,22 @@ def logo_key(event_id: str, digest: str) -> dict:
     # Beside the event item, never on it: four logos of 200 KB would not fit
     # its 400 KB, and the door's hot read of the event stays small.
     return {"pk": f"EVENT#{event_id}", "sk": f"LOGO#{digest}"}
+
+
+def payment_key(attendee_id: str, allowance: str, on: str) -> dict:
+    return {"pk": f"ATTENDEE#{attendee_id}", "sk": f"PAY#{allowance}#{on}"}
+
+
+def payments_partition(event_id: str, allowance: str) -> str:
+    return f"EVENT#{event_id}#PAY#{allowance}"
+
+
+def signature_key(attendee_id: str, on: str) -> dict:
+    return {"pk": f"ATTENDEE#{attendee_id}", "sk": f"SIGNED#{on}"}
+
+
+def signatures_partition(event_id: str, on: str) -> str:
+    return f"EVENT#{event_id}#SIGNED#{on}"
 
 
 def event_of(pk: str) -> str:

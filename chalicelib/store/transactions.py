@@ -121,6 +121,17 @@ class Transaction:
             update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         self._add(slot, {"Update": update})
 
+    def check(self, slot: str, key: dict, condition: Condition, hand_back: bool = False) -> None:
+        """Write nothing here, but only if `condition` holds of the item at `key`."""
+        check: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": dump(key),
+            **expression_args(condition),
+        }
+        if hand_back:
+            check["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        self._add(slot, {"ConditionCheck": check})
+
     def delete(self, slot: str, key: dict, condition: Condition | None = None) -> None:
         self._add(
             slot,

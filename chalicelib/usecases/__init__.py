@@ -8,19 +8,22 @@ call to its use case.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
+    AllowanceSheetQuery,
     AttendeeCorrection,
     AttendeeQuery,
     BulkCancel,
     CheckinRequest,
     Event,
     OwnCorrection,
+    PaperSignatures,
+    PaymentRequest,
     Registration,
     ScanQuery,
     WalkIn,
@@ -33,6 +36,7 @@ from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.corrections import Corrections
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
+from chalicelib.usecases.money import Money
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
 from chalicelib.usecases.privacy import OwnData
@@ -71,6 +75,7 @@ class Hadir:
         self._certificates = Certificates(stores, clock, badge_secret)
         self._own = OwnData(stores, clock, badges, retrying)
         self._cancellations = Cancellations(stores, clock, retrying)
+        self._money = Money(stores, clock)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -168,8 +173,14 @@ class Hadir:
     ) -> bytes:
         return self._printing.badge_sheet(event_id, layout, attendee_ids, mark_printed, unprinted)
 
-    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
-        return self._printing.sign_in_sheet(event_id, on)
+    def sign_in_sheet(
+        self,
+        event_id: str,
+        on: date,
+        columns: tuple[str, ...] = (),
+        as_of: datetime | None = None,
+    ) -> bytes:
+        return self._printing.sign_in_sheet(event_id, on, columns, as_of)
 
     # reports
     def attendance(self, event_id: str) -> dict:
@@ -236,3 +247,30 @@ class Hadir:
         """The attendee's certificate through their manage token (API.md section 11)."""
         event_id, attendee_id = self._own.ids(manage_token)
         return self._certificates.certificate_pdf_for(event_id, attendee_id, origin)
+
+    # money and paper (API.md section 12)
+    def pay_allowance(
+        self, event_id: str, code: str, request: PaymentRequest, staff: Staff
+    ) -> dict:
+        return self._money.pay(event_id, code, request, staff)
+
+    def undo_payment(self, event_id: str, code: str, attendee_id: str, on: str) -> dict:
+        return self._money.undo(event_id, code, attendee_id, on)
+
+    def allowance_sheet(self, event_id: str, query: AllowanceSheetQuery) -> bytes:
+        return self._money.allowance_sheet(event_id, query)
+
+    def allowance_csv(self, event_id: str, code: str) -> str:
+        return self._money.allowance_csv(event_id, code)
+
+    def paper_signatures(self, event_id: str, ticks: PaperSignatures, staff: Staff) -> dict:
+        return self._money.sign(event_id, ticks, staff)
+
+    def reconciliation(self, event_id: str, on: date) -> dict:
+        return self._money.reconciliation(event_id, on)
+
+    def sheet_rows(self, event_id: str, on: date, as_of: datetime | None) -> dict:
+        return self._money.sheet_rows(event_id, on, as_of)
+
+    def unpaid(self, event_id: str, code: str, on: date) -> dict:
+        return self._money.unpaid(event_id, code, on)

@@ -32,6 +32,7 @@ from chalicelib.usecases.common import (
     find_attendee,
     parse_date,
 )
+from chalicelib.usecases.money import payments_of
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.retry import optimistically
 
@@ -98,7 +99,10 @@ class DeskWork:
         if is_erased(attendee, self._clock.now()):
             return own_data.erased_attendee_json(record.event, attendee)
         code = self._badges.code(attendee) if attendee.is_active else None
-        return presenters.attendee_json(record.event, attendee, code)
+        body = presenters.attendee_json(record.event, attendee, code)
+        # Their allowance payments (API.md section 12): one Query on their key.
+        body["payments"] = payments_of(self._store, record.event, attendee.id)  # type: ignore[typeddict-item]
+        return body
 
     def reissue_badge(
         self,

@@ -20,6 +20,7 @@ from chalicelib.core.domain import (
     UndoDecision,
 )
 from chalicelib.core.models import Event, Logo
+from chalicelib.core.money import Payment
 from chalicelib.core.search import SearchTerms
 from chalicelib.store import (
     CertificateRecord,
@@ -141,6 +142,19 @@ class Privacy(Protocol):
     def scrub_scan(self, entry: ScanEntry, body: dict) -> None: ...
 
 
+class Money(Protocol):
+    def pay(self, payment: Payment) -> None: ...
+    def undo(self, attendee_id: str, allowance: str, on: date) -> Payment | None: ...
+    def of_attendee(self, attendee_id: str) -> list[Payment]: ...
+    def of_allowance(
+        self, event_id: str, allowance: str, on: date | None = None
+    ) -> list[Payment]: ...
+    def sign(
+        self, event_id: str, attendees: list[Attendee], on: date, at: datetime, by: str | None
+    ) -> int: ...
+    def signed_on(self, event_id: str, on: date) -> set[str]: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -156,6 +170,8 @@ class Stores(Protocol):
     def certificates(self) -> Certificates: ...
     @property
     def privacy(self) -> Privacy: ...
+    @property
+    def money(self) -> Money: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

@@ -6,13 +6,13 @@ printing calls only: the door's cold starts never load it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.core import presenters
 from chalicelib.core.badges import is_attendee_id
 from chalicelib.core.clock import Clock
-from chalicelib.core.domain import Attendee, check_has_badge, local_time
+from chalicelib.core.domain import Attendee, check_has_badge, local_time, utc_iso
 from chalicelib.core.errors import (
     Code,
     Refusal,
@@ -21,6 +21,7 @@ from chalicelib.core.errors import (
     temporarily_unavailable,
 )
 from chalicelib.core.models import Event, png_bytes
+from chalicelib.core.money import sign_in_rows
 from chalicelib.core.names import greeting
 from chalicelib.store import Conflict, EventRecord
 from chalicelib.usecases.common import Badges, by_name, event_record
@@ -132,20 +133,23 @@ class Printing:
             attendees.append(check_has_badge(event, attendee))
         return attendees
 
-    def sign_in_sheet(self, event_id: str, on: date) -> bytes:
-        """The paper daftar hadir of one event day: everyone expected, alphabetically."""
+    def sign_in_sheet(
+        self,
+        event_id: str,
+        on: date,
+        columns: tuple[str, ...] = (),
+        as_of: datetime | None = None,
+    ) -> bytes:
+        """The paper daftar hadir of one event day: everyone expected at `as_of`
+        (default now), alphabetically, numbered as `/sign-in-sheet/rows` numbers them."""
         from chalicelib.documents import printing
 
         event = event_record(self._store, event_id).event
         day = event.day_on(on)
         if day is None:
             raise not_an_event_day(str(on))
-        expected = [
-            attendee
-            for attendee in self._store.attendees.all_of(event_id)
-            if attendee.is_active and day.date in attendee.days
-        ]
-        expected.sort(key=by_name)
+        moment = (as_of or self._clock.now()).replace(microsecond=0)
+        expected = sign_in_rows(self._store.attendees.all_of(event_id), day.date, moment)
         rows = [
             printing.SignInRow(
                 name=attendee.name,
@@ -155,6 +159,7 @@ class Printing:
                     if day.date in attendee.checkins
                     else None
                 ),
+                extras=tuple(_column(attendee, column) for column in columns),
             )
             for attendee in expected
         ]
@@ -164,5 +169,17 @@ class Printing:
             day=day.date,
             venue=event.venue.name,
             rows=rows,
+            columns=columns,
+            stamp=utc_iso(moment),
         )
         return printing.sign_in_sheet_pdf(sheet)
+
+
+# What an optional column prints: gender as L (laki-laki) or P (perempuan).
+_GENDER_MARKS = {"male": "L", "female": "P"}
+
+
+def _column(attendee: Attendee, column: str) -> str:
+    if column == "gender":
+        return _GENDER_MARKS.get(attendee.gender or "", "")
+    return str(getattr(attendee, column) or "")

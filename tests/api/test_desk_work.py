@@ -469,6 +469,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "badge": {**registration["badge"], "status": "active", "reissues": [], "prints": []},
         "checkins": [],
         "changes": [],
+        "payments": [],  # API.md section 12
     }
     assert registration["badge"]["code"] == code
 

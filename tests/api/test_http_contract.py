@@ -95,6 +95,7 @@ def test_the_seeded_workshop_is_the_documented_event(api):
         "capacity": None,
         "certificate": None,  # API.md section 11: no certificates unless a rule is set
         "logos": [],
+        "allowances": [],  # API.md section 12: none until the organiser adds some
     }
 
 
@@ -690,6 +691,8 @@ def staff_request(api, method, path, body_kind, token=None, headers=None):
         "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
         "reason": lambda: {"reason": "lost"},
         "correction": lambda: {"name": "Siti"},
+        "payment": lambda: {"attendee_id": "a" * 16, "date": "2016-11-29"},
+        "ticks": lambda: {"date": "2016-11-29", "attendee_ids": ["a" * 16]},
     }
     make = bodies[body_kind]
     body = make() if make else None

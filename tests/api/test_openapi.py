@@ -157,6 +157,15 @@ CONTRACT_SUCCESSES = {
     ("PATCH", "/registrations/{manage_token}"): {200},
     ("GET", "/registrations/{manage_token}/export"): {200},
     ("DELETE", "/registrations/{manage_token}"): {200},
+    # Section 12, money and paper.
+    ("POST", "/events/{event_id}/allowances/{code}/payments"): {201},
+    ("DELETE", "/events/{event_id}/allowances/{code}/payments/{attendee_id}/{date}"): {200},
+    ("GET", "/events/{event_id}/allowance-sheet.pdf"): {200},
+    ("GET", "/events/{event_id}/allowances.csv"): {200},
+    ("POST", "/events/{event_id}/paper-signatures"): {200},
+    ("GET", "/events/{event_id}/reconciliation"): {200},
+    ("GET", "/events/{event_id}/sign-in-sheet/rows"): {200},
+    ("GET", "/events/{event_id}/allowances/{code}/unpaid"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -166,6 +175,10 @@ ORGANISER_ROUTES = {
     ("GET", "/events/{event_id}/attendance.csv"),
     ("GET", "/events/{event_id}/arrivals.svg"),
     ("GET", "/events/{event_id}/attendance.xlsx"),
+    ("DELETE", "/events/{event_id}/allowances/{code}/payments/{attendee_id}/{date}"),
+    ("GET", "/events/{event_id}/allowance-sheet.pdf"),
+    ("GET", "/events/{event_id}/allowances.csv"),
+    ("GET", "/events/{event_id}/reconciliation"),
 }
 
 
@@ -444,9 +457,11 @@ def test_badge_sheets_take_a_layout_and_repeated_attendee_ids(document):
 @pytest.mark.parametrize("path", ["sign-in-sheet.pdf", "arrivals.svg"])
 def test_the_sign_in_sheet_and_arrivals_chart_need_a_date(document, path):
     operation = operations(document)["GET", f"/events/{{event_id}}/{path}"]
-    (parameter,) = operation["parameters"]
+    (parameter, *others) = operation["parameters"]
     assert (parameter["name"], parameter["required"]) == ("date", True)
     assert parameter["schema"] == {"type": "string", "format": "date"}
+    # The sign-in sheet's optional columns and moment (API.md section 12).
+    assert all(not other["required"] for other in others)
 
 
 @pytest.mark.parametrize("operation_id", sorted(PAGE_SIZES))
@@ -768,6 +783,30 @@ def test_every_json_reply_validates_against_its_declared_schema(
     check("PATCH", own, api.call("PATCH", mine, {"job_title": "Campaigner"}), 200)
     check("GET", f"{own}/export", api.get(f"{mine}/export"), 200)
     check("DELETE", own, api.delete(mine), 200)
+    # Section 12, money and paper.
+    allowance = {"code": "transport", "label": "Uang transport", "amount": 150000}
+    doc = {**api.get(at).json, "allowances": [allowance]}
+    assert api.put(at, doc, token=organiser).status == 200
+    scan = {"attendee_id": attendee_id, "scan_id": "scan-0003", "source": "paper"}
+    assert api.post(f"{at}/checkins", scan, token=desk_token).status == 201
+    paid = {"attendee_id": attendee_id, "date": "2016-11-29"}
+    payments = f"{events}/allowances/{{code}}/payments"
+    reply = api.post(f"{at}/allowances/transport/payments", paid, token=desk_token)
+    check("POST", payments, reply, 201)
+    check("GET", attendee, api.get(f"{at}/attendees/{attendee_id}", token=desk_token), 200)
+    reply = api.delete(
+        f"{at}/allowances/transport/payments/{attendee_id}/2016-11-29", token=organiser
+    )
+    check("DELETE", f"{payments}/{{attendee_id}}/{{date}}", reply, 200)
+    ticks = {"date": "2016-11-29", "attendee_ids": [attendee_id, walk_in_id]}
+    reply = api.post(f"{at}/paper-signatures", ticks, token=desk_token)
+    check("POST", f"{events}/paper-signatures", reply, 200)
+    reply = api.get(f"{at}/reconciliation?date=2016-11-29", token=organiser)
+    check("GET", f"{events}/reconciliation", reply, 200)
+    reply = api.get(f"{at}/sign-in-sheet/rows?date=2016-11-29", token=desk_token)
+    check("GET", f"{events}/sign-in-sheet/rows", reply, 200)
+    reply = api.get(f"{at}/allowances/transport/unpaid?date=2016-11-29", token=desk_token)
+    check("GET", f"{events}/allowances/{{code}}/unpaid", reply, 200)
     # Certificates: one person short of the rule, one eligible, once the event is over.
     event = api.get(at).json
     rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}

@@ -126,3 +126,32 @@ def test_counts_stay_exact_when_many_people_check_in_at_once(hadir, clock, dynam
     assert today["checked_in"] == 16
     assert attendance["attended_any"] == 16
     assert attendance["attended_all_days"] == (16 if day_two else 0)
+
+
+def test_10_desks_paying_one_allowance_make_one_payment(hadir, clock, dynamodb):
+    from chalicelib.core.errors import AlreadyPaid
+    from chalicelib.core.models import PaymentRequest
+
+    doc = hadir.get_event(WORKSHOP_ID).model_dump(mode="json")
+    doc["allowances"] = [{"code": "transport", "label": "Uang transport", "amount": 150000}]
+    hadir.put_event(Event.model_validate(doc))
+    attendee_id = hadir.register(WORKSHOP_ID, person(0))["attendee_id"]
+    checked = hadir.check_in(
+        WORKSHOP_ID, CheckinRequest(attendee_id=attendee_id, scan_id="pay-race-in"), DESK_A
+    )
+    assert outcome_status(checked.outcome) == 201
+    containers = [container(clock) for _ in range(10)]
+    request = PaymentRequest.model_validate({"attendee_id": attendee_id, "date": "2016-11-29"})
+
+    def pay(index):
+        desk = Staff(role=DESK, event_id=WORKSHOP_ID, token_id=f"d{index}", label=f"Desk {index}")
+        return containers[index].pay_allowance(WORKSHOP_ID, "transport", request, desk)
+
+    answers = all_at_once(10, pay)
+
+    paid = [answer for answer in answers if isinstance(answer, dict)]
+    refused = [answer for answer in answers if isinstance(answer, AlreadyPaid)]
+    assert len(paid) == 1 and len(refused) == 9, answers
+    # Everyone refused is told the one payment's time and desk.
+    assert {(r.paid_at, r.desk) for r in refused} == {(paid[0]["paid_at"], paid[0]["desk"])}
+    assert len(hadir.store.money.of_allowance(WORKSHOP_ID, "transport")) == 1

@@ -181,6 +181,41 @@ STAFF_ROUTES = [
     pytest.param(
         "GET", "/events/{event}/certificates.pdf", None, "organiser", id="certificates-pdf"
     ),
+    # Section 12, money and paper ("transport" stands for an allowance's code).
+    pytest.param(
+        "POST", "/events/{event}/allowances/transport/payments", "payment", "desk", id="pay"
+    ),
+    pytest.param(
+        "DELETE",
+        "/events/{event}/allowances/transport/payments/" + "a" * 16 + "/2016-11-29",
+        None,
+        "organiser",
+        id="undo-payment",
+    ),
+    pytest.param(
+        "GET",
+        "/events/{event}/allowance-sheet.pdf?allowance=transport&date=2016-11-29",
+        None,
+        "organiser",
+        id="allowance-sheet",
+    ),
+    pytest.param(
+        "GET", "/events/{event}/allowances.csv?allowance=transport", None, "organiser", id="money"
+    ),
+    pytest.param("POST", "/events/{event}/paper-signatures", "ticks", "desk", id="ticks"),
+    pytest.param(
+        "GET", "/events/{event}/reconciliation?date=2016-11-29", None, "organiser", id="reconcile"
+    ),
+    pytest.param(
+        "GET", "/events/{event}/sign-in-sheet/rows?date=2016-11-29", None, "desk", id="sheet-rows"
+    ),
+    pytest.param(
+        "GET",
+        "/events/{event}/allowances/transport/unpaid?date=2016-11-29",
+        None,
+        "desk",
+        id="unpaid",
+    ),
 ]
 # What a download route answers only to a request whose Accept names it.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

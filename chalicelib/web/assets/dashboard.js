@@ -28,6 +28,8 @@ import {
 import { createCertificates } from "./dashboard-certificates.js";
 import { createPeople } from "./dashboard-people.js";
 import { createScans } from "./dashboard-scans.js";
+import { allowancesPanel } from "./dashboard-allowances.js";
+import { reconciliationPanel } from "./dashboard-reconciliation.js";
 
 const COUNTS_EVERY_MS = 5000;
 const REPORT_EVERY_MS = 15000;
@@ -498,7 +500,8 @@ function renderDashboard() {
     ui.breakdowns,
   );
 
-  const left = el("div", { class: "column" }, arrivals);
+  const money = { token: () => state.token, event: () => state.event, setEvent: (e) => (state.event = e), date: () => state.date, refused, saveBlob };
+  const left = el("div", { class: "column" }, arrivals, allowancesPanel(money), reconciliationPanel(money));
   const right = el("div", { class: "column" }, renderDownloads(noticeBox), renderDeskTokens(noticeBox));
   const main = el(
     "div",

@@ -18,6 +18,7 @@ import {
   unlockAudio,
 } from "./common.js";
 import { alreadyText, t as ct, reasonText } from "./checkin.js";
+import { hasAllowances, payButtons, unpaidSection } from "./desk-allowances.js";
 import { startScanner } from "./scanner.js";
 import { scanningFrame } from "./staff.js";
 
@@ -43,6 +44,7 @@ const t = translator({
     tab_scan: "Pindai",
     tab_search: "Cari",
     tab_walkin: "Walk-in",
+    tab_pay: "Bayar",
     start_scan: "Mulai memindai",
     starting: "Membuka kamera…",
     stop_scan: "Berhenti",
@@ -141,6 +143,7 @@ const t = translator({
     tab_scan: "Scan",
     tab_search: "Search",
     tab_walkin: "Walk-in",
+    tab_pay: "Pay",
     start_scan: "Start scanning",
     starting: "Opening the camera…",
     stop_scan: "Stop",
@@ -275,6 +278,13 @@ const frame = scanningFrame({
 });
 const checkin = frame.checkin;
 const refused = (status) => frame.refused(status);
+const money = {
+  token: () => frame.token,
+  event: () => frame.event,
+  today: () => today(),
+  refused,
+  rerender: () => (tab === "pay" ? renderMain() : renderResults()),
+};
 
 // --- the page -----------------------------------------------------------------
 
@@ -293,7 +303,7 @@ function renderMain() {
     }),
     checkin.banner,
     tabs(),
-    tab === "scan" ? scanSection() : tab === "search" ? searchSection() : walkinSection(),
+    { scan: scanSection, search: searchSection, pay: () => unpaidSection(money) }[tab]?.() ?? walkinSection(),
     checkin.syncBox,
     tools(day),
     checkin.overlay,
@@ -311,7 +321,8 @@ function tabs() {
       onclick: () => switchTab(name),
       text: t(`tab_${name}`),
     });
-  return el("nav", { class: "tabs" }, button("scan"), button("search"), button("walkin"));
+  const pay = hasAllowances(frame.event) ? button("pay") : null;
+  return el("nav", { class: "tabs" }, button("scan"), button("search"), button("walkin"), pay);
 }
 
 function switchTab(name) {
@@ -536,6 +547,7 @@ function resultItem(person) {
         text: t("reissue_button"),
       }),
     ),
+    payButtons(money, person.id, status.kind === "ok"),
     reissue && reissue.id === person.id ? reissuePanel() : null,
   );
 }
