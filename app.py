@@ -33,34 +33,36 @@ from chalicelib.api.routes import (
     remember_request,
 )
 from chalicelib.config import ConfigurationError, cors_origins
-from chalicelib.core import shapes
+from chalicelib.core import money_shapes, shapes
 from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.models import (
-    AllowanceQuery,
-    AllowanceSheetQuery,
     AttendeeCorrection,
-    AttendeeQuery,
-    BadgeSheetQuery,
     BulkCancel,
     CheckinRequest,
-    DayQuery,
     DeskTokenRequest,
     Event,
     OwnCorrection,
-    PaperSignatures,
-    PaymentRequest,
     Registration,
     ReissueRequest,
-    ScanQuery,
-    SheetRowsQuery,
-    SignInSheetColumnsQuery,
-    SignInSheetQuery,
     WalkIn,
     is_event_id,
 )
 from chalicelib.core.own_data import ErasedAttendee, OwnRegistration, Withdrawn
+from chalicelib.core.queries import (
+    AllowanceQuery,
+    AllowanceSheetQuery,
+    AttendeeQuery,
+    BadgeSheetQuery,
+    DayQuery,
+    PaperSignatures,
+    PaymentRequest,
+    ScanQuery,
+    SheetRowsQuery,
+    SignInSheetColumnsQuery,
+    SignInSheetQuery,
+)
 
 if TYPE_CHECKING:
     from chalice.app import Request
@@ -1037,7 +1039,7 @@ def pay_allowance(call: Call, event_id: str, code: str) -> Response:
     "DELETE",
     summary="Undo an allowance payment",
     role=ORGANISER,
-    replies={200: Reply("Undone; the payment as it was.", shapes.PaymentUndone)},
+    replies={200: Reply("Undone; the payment as it was.", money_shapes.PaymentUndone)},
     errors=(
         Code.EVENT_NOT_FOUND,
         Code.ALLOWANCE_NOT_FOUND,
@@ -1117,7 +1119,7 @@ def allowances_csv(call: Call, event_id: str) -> Response:
     "At most 1000 people a request.",
     role=DESK,
     body=PaperSignatures,
-    replies={200: Reply("Recorded.", shapes.SignaturesRecorded)},
+    replies={200: Reply("Recorded.", money_shapes.SignaturesRecorded)},
     errors=(Code.EVENT_NOT_FOUND, Code.ATTENDEE_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
     notes={
         Code.ATTENDEE_NOT_FOUND: "`attendee_not_found`: an id not of this event (nothing "
@@ -1140,7 +1142,7 @@ def paper_signatures(call: Call, event_id: str) -> Response:
     role=ORGANISER,
     query=DayQuery,
     query_notes={"date": "The event day, `YYYY-MM-DD`."},
-    replies={200: Reply("The differences.", shapes.Reconciliation)},
+    replies={200: Reply("The differences.", money_shapes.Reconciliation)},
     errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
     notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY, Code.VALIDATION_ERROR: BAD_DAY},
 )
@@ -1161,7 +1163,7 @@ def reconciliation(call: Call, event_id: str) -> Response:
         "date": "The event day, `YYYY-MM-DD`.",
         "as_of": "When the sheet was printed, as its foot says (ISO-8601 with an offset).",
     },
-    replies={200: Reply("The rows, numbered from 1.", shapes.SheetRows)},
+    replies={200: Reply("The rows, numbered from 1.", money_shapes.SheetRows)},
     errors=(Code.EVENT_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
     notes={Code.NOT_AN_EVENT_DAY: NOT_AN_EVENT_DAY},
 )
@@ -1181,7 +1183,7 @@ def sign_in_sheet_rows(call: Call, event_id: str) -> Response:
     role=DESK,
     query=DayQuery,
     query_notes={"date": "The event day, `YYYY-MM-DD`."},
-    replies={200: Reply("The unpaid, with the day's counts.", shapes.Unpaid)},
+    replies={200: Reply("The unpaid, with the day's counts.", money_shapes.Unpaid)},
     errors=(Code.EVENT_NOT_FOUND, Code.ALLOWANCE_NOT_FOUND, Code.NOT_AN_EVENT_DAY),
     notes={
         Code.ALLOWANCE_NOT_FOUND: NO_ALLOWANCE,

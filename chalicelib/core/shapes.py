@@ -580,7 +580,7 @@ class BulkCancelled(TypedDict):
     """True when more registrations in the window remain to cancel: send the request again."""
 
 
-# --- money and paper (API.md section 12) ------------------------------------------
+# --- money (API.md section 12): a payment is part of an attendee's detail -----
 
 
 class Payment(TypedDict):
@@ -594,62 +594,3 @@ class Payment(TypedDict):
     paid_at: Instant
     paid_at_local: str
     desk: str | None
-
-
-class PaymentUndone(Payment):
-    undone_at: Instant
-
-
-class SignaturesRecorded(TypedDict):
-    recorded: int
-    """The ticks new to Hadir; ticks entered before are not counted again."""
-    already_recorded: int
-
-
-class PersonRef(TypedDict):
-    attendee_id: str
-    name: str
-
-
-class Reconciliation(TypedDict):
-    date: Date
-    signed_not_checked_in: list[PersonRef]
-    checked_in_not_signed: list[PersonRef]
-    both: int
-
-
-class SheetRow(TypedDict):
-    number: int
-    attendee_id: str
-    name: str
-    organisation: str
-    checked_in: bool
-    signed: bool
-
-
-class SheetRows(TypedDict):
-    """The rows of a day's sign-in sheet, numbered as printed."""
-
-    date: Date
-    as_of: Instant
-    rows: list[SheetRow]
-
-
-class UnpaidPerson(TypedDict):
-    attendee_id: str
-    name: str
-    organisation: str
-    checked_in_at: Instant
-    checked_in_at_local: str
-
-
-class Unpaid(TypedDict):
-    """A day's checked-in people not yet paid an allowance, by name."""
-
-    date: Date
-    allowance: str
-    amount: int
-    """Whole Rupiah, per person, as the allowance stands."""
-    checked_in: int
-    paid: int
-    unpaid: list[UnpaidPerson]

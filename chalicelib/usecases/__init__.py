@@ -15,20 +15,22 @@ from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
 from chalicelib.core.models import (
-    AllowanceSheetQuery,
     AttendeeCorrection,
-    AttendeeQuery,
     BulkCancel,
     CheckinRequest,
     Event,
     OwnCorrection,
-    PaperSignatures,
-    PaymentRequest,
     Registration,
-    ScanQuery,
     WalkIn,
 )
 from chalicelib.core.own_data import ErasedAttendee, OwnRegistration
+from chalicelib.core.queries import (
+    AllowanceSheetQuery,
+    AttendeeQuery,
+    PaperSignatures,
+    PaymentRequest,
+    ScanQuery,
+)
 from chalicelib.usecases.cancellations import Cancellations
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog

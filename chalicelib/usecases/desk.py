@@ -19,8 +19,11 @@ from chalicelib.core.domain import (
     decide_undo,
 )
 from chalicelib.core.errors import validation_error
-from chalicelib.core.models import AttendeeQuery, ScanQuery
 from chalicelib.core.privacy import as_seen, is_erased
+from chalicelib.core.queries import (
+    AttendeeQuery,
+    ScanQuery,
+)
 from chalicelib.core.search import MIN_LOOKUP, first_match, lookup_word, matches, words
 from chalicelib.store import ScanEntry, StaleAttendee, WordHit
 from chalicelib.usecases.checkin import Scan

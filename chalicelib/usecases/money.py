@@ -23,11 +23,8 @@ from chalicelib.core.errors import (
 )
 from chalicelib.core.models import (
     Allowance,
-    AllowanceSheetQuery,
     Event,
     EventDay,
-    PaperSignatures,
-    PaymentRequest,
 )
 from chalicelib.core.money import (
     Payment,
@@ -36,6 +33,11 @@ from chalicelib.core.money import (
     payment_json,
     reconcile,
     sign_in_rows,
+)
+from chalicelib.core.queries import (
+    AllowanceSheetQuery,
+    PaperSignatures,
+    PaymentRequest,
 )
 from chalicelib.store import PaymentRefused
 from chalicelib.usecases.common import event_record, parse_date

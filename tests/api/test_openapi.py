@@ -157,6 +157,7 @@ CONTRACT_SUCCESSES = {
     ("PATCH", "/registrations/{manage_token}"): {200},
     ("GET", "/registrations/{manage_token}/export"): {200},
     ("DELETE", "/registrations/{manage_token}"): {200},
+    ("GET", "/registrations/{manage_token}/certificate.pdf"): {200},
     # Section 12, money and paper.
     ("POST", "/events/{event_id}/allowances/{code}/payments"): {201},
     ("DELETE", "/events/{event_id}/allowances/{code}/payments/{attendee_id}/{date}"): {200},
@@ -766,7 +767,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     reply = api.delete(f"{at}/checkins/{attendee_id}/2016-11-29", token=organiser)
     check("DELETE", f"{events}/checkins/{{attendee_id}}/{{date}}", reply, 200)
     check("GET", f"{events}/scans", api.get(f"{at}/scans", token=organiser), 200)
-    bulk = {"attendee_ids": [attendee_id, walk_in_id, "a" * 16]}
+    extra = api.post(f"{at}/registrations", registration_body(email="bulk@example.org")).json
+    bulk = {"attendee_ids": [extra["attendee_id"], walk_in_id, "a" * 16]}
     reply = api.post(f"{at}/cancellations", bulk, token=organiser)
     check("POST", f"{events}/cancellations", reply, 200)
     check("GET", f"{events}/attendance", api.get(f"{at}/attendance", token=organiser), 200)
@@ -811,8 +813,9 @@ def test_every_json_reply_validates_against_its_declared_schema(
     event = api.get(at).json
     rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}
     assert api.put(at, {**event, "certificate": rule}, token=organiser).status == 200
+    assert api.delete(f"{at}/checkins/{attendee_id}/2016-11-29", token=organiser).status == 200
     check("GET", f"{events}/certificates", api.get(f"{at}/certificates", token=organiser), 200)
-    scan = {"code": code, "scan_id": "scan-0003"}
+    scan = {"code": code, "scan_id": "scan-0004"}
     assert api.post(f"{at}/checkins", scan, token=desk_token).status == 201
     clock.set(jakarta("2016-11-30T18:00"))
     listed = api.get(f"{at}/certificates", token=organiser)

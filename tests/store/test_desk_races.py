@@ -12,7 +12,13 @@ import pytest
 from chalicelib.api.errors import outcome_status
 from chalicelib.core.auth import DESK, ORGANISER, Staff
 from chalicelib.core.errors import Refusal
-from chalicelib.core.models import AttendeeQuery, CheckinRequest, Registration
+from chalicelib.core.models import (
+    CheckinRequest,
+    Registration,
+)
+from chalicelib.core.queries import (
+    AttendeeQuery,
+)
 from chalicelib.seed import WORKSHOP_ID
 from tests.support.containers import all_at_once, container
 from tests.support.direct import seed_directly
