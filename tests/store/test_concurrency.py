@@ -130,7 +130,7 @@ def test_counts_stay_exact_when_many_people_check_in_at_once(hadir, clock, dynam
 
 def test_10_desks_paying_one_allowance_make_one_payment(hadir, clock, dynamodb):
     from chalicelib.core.errors import AlreadyPaid
-    from chalicelib.core.models import PaymentRequest
+    from chalicelib.core.queries import PaymentRequest
 
     doc = hadir.get_event(WORKSHOP_ID).model_dump(mode="json")
     doc["allowances"] = [{"code": "transport", "label": "Uang transport", "amount": 150000}]
