@@ -94,11 +94,15 @@ def resize(driver, size: tuple[int, int]) -> None:
 
 def wait_for(driver, condition: Callable, message: str, seconds: float = WAIT_SECONDS):
     """Polls `condition(driver)` until it is truthy; fails with `message` and the page's text."""
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # The pages re-render: a node read a moment ago may be gone; look again.
+    waiting = WebDriverWait(
+        driver, seconds, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
     try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(condition)
+        return waiting.until(condition)
     except TimeoutException:
         text = driver.execute_script("return document.body ? document.body.innerText : ''")
         pytest.fail(f"{message}\n--- page text ---\n{text}\n--- console ---\n{console(driver)}")
