@@ -23,6 +23,7 @@ from chalicelib.core.errors import (
 from chalicelib.core.models import Event, png_bytes
 from chalicelib.core.money import sign_in_rows
 from chalicelib.core.names import greeting
+from chalicelib.core.privacy import as_seen, is_erased
 from chalicelib.store import Conflict, EventRecord
 from chalicelib.usecases.common import Badges, by_name, event_record
 from chalicelib.usecases.ports import Stores
@@ -99,7 +100,12 @@ class Printing:
         if attendee_ids:
             attendees = self._named_attendees(event, attendee_ids)
         else:
-            attendees = [a for a in self._store.attendees.all_of(event_id) if a.is_active]
+            now = self._clock.now()  # past retention, nobody's badge is printed
+            attendees = [
+                a
+                for a in self._store.attendees.all_of(event_id)
+                if a.is_active and not is_erased(a, now)
+            ]
         if unprinted:
             attendees = [attendee for attendee in attendees if not attendee.prints]
         attendees.sort(key=by_name)
@@ -149,7 +155,10 @@ class Printing:
         if day is None:
             raise not_an_event_day(str(on))
         moment = (as_of or self._clock.now()).replace(microsecond=0)
-        expected = sign_in_rows(self._store.attendees.all_of(event_id), day.date, moment)
+        # Past retention a row keeps its place (row numbers stay), without the person.
+        now = self._clock.now()
+        everyone = [as_seen(a, now) for a in self._store.attendees.all_of(event_id)]
+        expected = sign_in_rows(everyone, day.date, moment)
         rows = [
             printing.SignInRow(
                 name=attendee.name,

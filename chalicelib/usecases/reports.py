@@ -65,7 +65,9 @@ class Reports:
         from chalicelib.documents.spreadsheet import attendance_xlsx
 
         event = event_record(self._store, event_id).event
-        attendees = self._store.attendees.all_of(event_id)
+        # Erased people keep their row, without their personal data, as in the CSV.
+        now = self._clock.now()
+        attendees = [as_seen(a, now) for a in self._store.attendees.all_of(event_id)]
         attendees.sort(key=by_name)
         return attendance_xlsx(event, attendees)
 

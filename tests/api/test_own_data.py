@@ -181,6 +181,38 @@ def test_withdrawing_without_checkins_cancels(api, siti, organiser):
     assert api.post(f"/events/{WORKSHOP_ID}/registrations", registration_body()).status == 201
 
 
+def xlsx_text(api, organiser) -> str:
+    """Every cell of every sheet of attendance.xlsx, as text."""
+    import io
+
+    import openpyxl
+
+    reply = api.get(
+        f"/events/{WORKSHOP_ID}/attendance.xlsx",
+        token=organiser,
+        headers={"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    )
+    assert reply.status == 200, reply
+    raw = reply.raw
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+    cells = [
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    return "\n".join(cells)
+
+
+def pdf_text(api, organiser, path: str) -> str:
+    from tests.unit.test_printing import read_pdf
+
+    reply = api.get(path, token=organiser, headers={"Accept": "application/pdf"})
+    assert reply.status == 200, reply
+    return "\n".join(page.text for page in read_pdf(reply.raw))
+
+
 def test_withdrawing_after_a_checkin_erases_and_leaves_nothing_personal(
     api, siti, desk_token, organiser
 ):
@@ -206,6 +238,7 @@ def test_withdrawing_after_a_checkin_erases_and_leaves_nothing_personal(
         api.get(ATTENDEES, token=organiser).raw.decode(),
         api.get(f"/events/{WORKSHOP_ID}/scans", token=organiser).raw.decode(),
         api.get(f"/events/{WORKSHOP_ID}/attendance.csv", token=organiser).raw.decode(),
+        xlsx_text(api, organiser),
         replay.raw.decode(),
     ]
     assert [leaks(answer) for answer in answers] == [[]] * len(answers)
@@ -237,6 +270,10 @@ def test_past_retention_the_person_is_erased_before_any_sweep(
         api.get(f"{ATTENDEES}?q=siti", token=organiser).raw.decode(),
         api.get(ATTENDEES, token=organiser).raw.decode(),
         api.get(f"/events/{WORKSHOP_ID}/attendance.csv", token=organiser).raw.decode(),
+        xlsx_text(api, organiser),
+        pdf_text(api, organiser, f"/events/{WORKSHOP_ID}/sign-in-sheet.pdf?date=2016-11-29"),
+        # Nobody's badge is printed past retention.
+        pdf_text(api, organiser, f"/events/{WORKSHOP_ID}/badges.pdf"),
     ]
     assert [leaks(answer) for answer in answers] == [[]] * len(answers)
     # The counts stay.
