@@ -1229,6 +1229,7 @@ IMPORT_UPLOADS = (CSV, XLSX, OCTET_STREAM)
     "capacity does not hold an import back.",
     role=ORGANISER,
     query=ImportQuery,
+    query_notes={"dry_run": "`true`: check the file and report; nothing is written."},
     uploads=IMPORT_UPLOADS,
     replies={
         200: Reply("The dry run's report (`dry_run=true`).", ImportReport),

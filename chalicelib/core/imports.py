@@ -19,9 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing_extensions import TypedDict
 
 from chalicelib.core.models import Event, WalkIn
 from chalicelib.core.search import normalise, sort_key
