@@ -21,6 +21,7 @@ from chalicelib.api.routes import (
     BINARY_TYPES,
     CSV,
     HTML,
+    OCTET_STREAM,
     PDF,
     PNG,
     SVG,
@@ -37,6 +38,7 @@ from chalicelib.core import money_shapes, shapes
 from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
+from chalicelib.core.imports import ImportQuery, ImportReport, ImportResult
 from chalicelib.core.models import (
     AttendeeCorrection,
     BulkCancel,
@@ -1204,6 +1206,49 @@ def static_response(request: Request, body: str, headers: dict[str, Any]) -> Res
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(body="", status_code=304, headers=headers)
     return Response(body=body, status_code=200, headers=headers)
+
+
+# --- importing a participant list (API.md section 14) -----------------------
+
+IMPORT_UPLOADS = (CSV, XLSX, OCTET_STREAM)
+
+
+@route(
+    "/events/{event_id}/imports",
+    "POST",
+    summary="Import a participant list (CSV or XLSX)",
+    description="The body is the file: a CSV (UTF-8, with or without a BOM; comma, semicolon "
+    "or tab) or an XLSX workbook (its first sheet), at most 4 MB and 5,000 rows. Columns are "
+    "found by their headers in Bahasa Indonesia or English (API.md section 14); rows are "
+    "numbered as the spreadsheet numbers them (the header is row 1). With `dry_run=true` "
+    "nothing is written: the report says which rows would import (`valid`), each problem by "
+    "row and field, and each duplicate (of an earlier row, `row 3`, or of someone "
+    "`registered`). Without it each valid row becomes a registration (`source` `import`, "
+    "consent channel `import`) with a badge and a manage link, written in batches; the same "
+    "file sent again adds no one (`skipped`). Public registration may be open or closed, and "
+    "capacity does not hold an import back.",
+    role=ORGANISER,
+    query=ImportQuery,
+    query_notes={"dry_run": "`true`: check the file and report; nothing is written."},
+    uploads=IMPORT_UPLOADS,
+    replies={
+        200: Reply("The dry run's report (`dry_run=true`).", ImportReport),
+        201: Reply("Imported.", ImportResult),
+    },
+    errors=(Code.EVENT_NOT_FOUND, Code.FILE_TOO_LARGE, Code.UNREADABLE_FILE),
+    notes={
+        Code.FILE_TOO_LARGE: "Over 4 MB, or over 5,000 rows.",
+        Code.UNREADABLE_FILE: "Not a UTF-8 CSV nor an XLSX workbook (or one that unpacks to "
+        "too much), or no column of names.",
+    },
+)
+def import_list(call: Call, event_id: str) -> Response:
+    raw = call.request.raw_body or b""
+    body = raw.encode() if isinstance(raw, str) else raw
+    content_type = call.request.headers.get("content-type")
+    dry_run = call.query.dry_run
+    answer = hadir().import_list(event_id, body, content_type, dry_run)
+    return json_response(answer, 200 if dry_run else 201)
 
 
 def page_route(name: str) -> None:

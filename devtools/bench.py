@@ -13,6 +13,8 @@ own work and moto's, never a network. Each figure that has a target says so.
   sign-in rows, the last two also with 200-character unbroken names (issue 17: no
   slower than twice the normal names);
 - a certificate's time and size, and 1,000 certificates as one PDF;
+- a 2,000-row participant list imported, dry run and commit, on moto in process and on
+  DynamoDB Local (devtools/bench_import.py);
 - `make run` (devtools/run_local.py, on DynamoDB Local): seconds from its start to
   its first answer on /health, on a new data directory and on an existing one
   (the engine already fetched: a warm machine).
@@ -574,6 +576,12 @@ def _seconds_to_health(data_dir: Path) -> float:
             process.wait()
 
 
+def import_list() -> None:
+    from devtools.bench_import import measure
+
+    measure(row)
+
+
 def make_run() -> None:
     from devtools import dynamodb_local
 
@@ -638,6 +646,7 @@ def main() -> None:
     requests_per_operation()
     scaling()
     door()
+    import_list()
     make_run()
     cold_start()
     bundle()

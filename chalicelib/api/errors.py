@@ -51,6 +51,9 @@ STATUS: dict[Code, int] = {
     # Correcting records (issue 16)
     Code.DAY_HAS_CHECKIN: 409,
     Code.EVENT_DAY_IN_USE: 409,
+    # Importing a participant list (API.md section 14)
+    Code.FILE_TOO_LARGE: 413,
+    Code.UNREADABLE_FILE: 422,
 }
 
 # Outcomes a use case reports that are not refusals, and their statuses.

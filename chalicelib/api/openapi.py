@@ -243,6 +243,14 @@ def _operation(spec: Spec, schemas: Schemas) -> dict:
             "required": True,
             "content": {"application/json": {"schema": schemas.bodies[spec.body]}},
         }
+    if spec.uploads:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                media: {"schema": {"type": "string", "contentMediaType": media}}
+                for media in spec.uploads
+            },
+        }
     if spec.role is not None:
         operation["security"] = [{"bearerAuth": []}]
     responses = {str(status): _reply(reply, schemas) for status, reply in spec.replies.items()}

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 # it) hands them back only to requests whose Accept header names them: browsers
 # do ("image/*", "*/*"); a scripted client must send "Accept: image/png".
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BINARY_TYPES = ["image/png", "image/*", "application/pdf", XLSX]
+# A request of one of these types reaches the app base64-encoded by API Gateway
+# and decoded by Chalice: an uploaded XLSX arrives byte for byte (a CSV is text).
+OCTET_STREAM = "application/octet-stream"
+BINARY_TYPES = ["image/png", "image/*", "application/pdf", XLSX, OCTET_STREAM]
 
 PNG = "image/png"
 PDF = "application/pdf"
@@ -131,6 +134,9 @@ class Spec:
     notes: dict[Code, str] = field(default_factory=dict)
     idempotent: bool = False
     stored: bool = True
+    # A raw request body (a file) of these media types, read by the view
+    # from `call.request.raw_body`; Chalice answers 415 to any other type.
+    uploads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kiosk is not None and not self.reads_token:
@@ -160,6 +166,8 @@ class Spec:
             implied += [Code.UNAUTHORIZED, Code.FORBIDDEN]
         if self.body is not None:
             implied += [Code.INVALID_JSON, Code.UNSUPPORTED_MEDIA_TYPE, Code.VALIDATION_ERROR]
+        if self.uploads:
+            implied.append(Code.UNSUPPORTED_MEDIA_TYPE)
         if self.query is not None:
             implied.append(Code.VALIDATION_ERROR)
         if self.idempotent:
@@ -259,7 +267,8 @@ class Routes:
         handler.__name__ = handler.__qualname__ = spec.name
         handler.__doc__ = view.__doc__
         # No API Gateway authorizer: every staff route authenticates in the app.
-        self.app.route(spec.path, methods=[spec.method], name=spec.name)(handler)
+        types = {"content_types": list(spec.uploads)} if spec.uploads else {}
+        self.app.route(spec.path, methods=[spec.method], name=spec.name, **types)(handler)
         self.specs.append(spec)
 
     def call(self, spec: Spec, request: Request, params: dict[str, str]) -> Call:

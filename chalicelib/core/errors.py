@@ -54,6 +54,9 @@ class Code(StrEnum):
     PAYMENT_NOT_FOUND = "payment_not_found"
     ALREADY_PAID = "already_paid"
     NOT_CHECKED_IN = "not_checked_in"
+    # Importing a participant list (API.md section 14)
+    FILE_TOO_LARGE = "file_too_large"
+    UNREADABLE_FILE = "unreadable_file"
     # Not now
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     # Made at the edge, for requests that never reach a route

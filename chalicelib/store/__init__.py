@@ -39,6 +39,7 @@ from chalicelib.store.codec import (
 from chalicelib.store.desk_tokens import DeskTokenRepository
 from chalicelib.store.errors import AlreadyWritten, Conflict, ScanReplayed, StaleAttendee
 from chalicelib.store.events import EventRepository
+from chalicelib.store.imports import ImportRepository, NewRegistration
 from chalicelib.store.keys import (
     TABLE_SCHEMA,
     as_tuple,
@@ -62,6 +63,7 @@ __all__ = [
     "DeskTokenRecord",
     "EventRecord",
     "NewNumber",
+    "NewRegistration",
     "PaymentRefused",
     "ScanEntry",
     "ScanRecord",
@@ -88,6 +90,7 @@ class Store:
         self.certificates = CertificateRepository(self._table)
         self.privacy = PrivacyRepository(self._table)
         self.money = MoneyRepository(self._table)
+        self.imports = ImportRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

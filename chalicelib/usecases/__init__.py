@@ -38,6 +38,7 @@ from chalicelib.usecases.common import Answer, Badges
 from chalicelib.usecases.corrections import Corrections
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
+from chalicelib.usecases.imports import Imports
 from chalicelib.usecases.money import Money
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
@@ -78,6 +79,7 @@ class Hadir:
         self._own = OwnData(stores, clock, badges, retrying)
         self._cancellations = Cancellations(stores, clock, retrying)
         self._money = Money(stores, clock)
+        self._imports = Imports(stores, clock, badges, retrying)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -276,3 +278,10 @@ class Hadir:
 
     def unpaid(self, event_id: str, code: str, on: date) -> dict:
         return self._money.unpaid(event_id, code, on)
+
+    # importing a participant list (API.md section 14)
+
+    def import_list(
+        self, event_id: str, body: bytes, content_type: str | None, dry_run: bool
+    ) -> dict:
+        return self._imports.run(event_id, body, content_type, dry_run)

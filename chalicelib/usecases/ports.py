@@ -27,6 +27,7 @@ from chalicelib.store import (
     DeskTokenRecord,
     EventRecord,
     NewNumber,
+    NewRegistration,
     ScanEntry,
     ScanRecord,
     StaffToken,
@@ -155,6 +156,13 @@ class Money(Protocol):
     def signed_on(self, event_id: str, on: date) -> set[str]: ...
 
 
+class Imports(Protocol):
+    def existing(
+        self, event_id: str, emails: list[str], attendee_ids: list[str]
+    ) -> tuple[set[str], set[str]]: ...
+    def register_batch(self, record: EventRecord, batch: list[NewRegistration]) -> set[str]: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -172,6 +180,8 @@ class Stores(Protocol):
     def privacy(self) -> Privacy: ...
     @property
     def money(self) -> Money: ...
+    @property
+    def imports(self) -> Imports: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

@@ -106,6 +106,11 @@ CONTRACT_ERRORS = {
         422: {"validation_error"},
     },
     ("GET", "/events/{event_id}/attendance.xlsx"): {404: {"event_not_found"}},
+    # Section 14: importing a participant list.
+    ("POST", "/events/{event_id}/imports"): {
+        413: {"file_too_large"},
+        422: {"unreadable_file"},
+    },
 }
 
 # The success statuses the contract names for each route.
@@ -167,6 +172,8 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/reconciliation"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet/rows"): {200},
     ("GET", "/events/{event_id}/allowances/{code}/unpaid"): {200},
+    # Section 14: importing a participant list (200 the dry run, 201 the commit).
+    ("POST", "/events/{event_id}/imports"): {200, 201},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -180,6 +187,7 @@ ORGANISER_ROUTES = {
     ("GET", "/events/{event_id}/allowance-sheet.pdf"),
     ("GET", "/events/{event_id}/allowances.csv"),
     ("GET", "/events/{event_id}/reconciliation"),
+    ("POST", "/events/{event_id}/imports"),
 }
 
 
@@ -390,13 +398,25 @@ def test_error_responses_carry_the_error_envelope(document):
 
 def test_routes_with_a_json_body_document_bad_bodies(document):
     for key, operation in operations(document).items():
-        if "requestBody" in operation:
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
             for status, code in (
                 ("400", "invalid_json"),
                 ("415", "unsupported_media_type"),
                 ("422", "validation_error"),
             ):
                 assert f"`{code}`" in operation["responses"][status]["description"], key
+
+
+def test_routes_taking_a_file_document_its_types_and_refusals(document):
+    operation = document["paths"]["/events/{event_id}/imports"]["post"]
+    assert set(operation["requestBody"]["content"]) == {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/octet-stream",
+    }
+    assert "`unsupported_media_type`" in operation["responses"]["415"]["description"]
+    assert "`file_too_large`" in operation["responses"]["413"]["description"]
+    assert "`unreadable_file`" in operation["responses"]["422"]["description"]
 
 
 IDEMPOTENT = {"register", "walk_in", "reissue_badge"}
@@ -589,8 +609,8 @@ def test_every_ref_resolves(document):
 
 def test_request_bodies_are_the_pydantic_models(document):
     for key, operation in operations(document).items():
-        model = specs()[key].body
-        assert ("requestBody" in operation) == (model is not None), key
+        model, uploads = specs()[key].body, specs()[key].uploads
+        assert ("requestBody" in operation) == (model is not None or bool(uploads)), key
         if model is not None:
             check_required_fields(document, body_schema(document, operation), model)
 
@@ -809,6 +829,15 @@ def test_every_json_reply_validates_against_its_declared_schema(
     check("GET", f"{events}/sign-in-sheet/rows", reply, 200)
     reply = api.get(f"{at}/allowances/transport/unpaid?date=2016-11-29", token=desk_token)
     check("GET", f"{events}/allowances/{{code}}/unpaid", reply, 200)
+    # Section 14: a participant list, a dry run then the commit.
+    listing = "Nama,Lembaga,Email\nSri Wahyuni,WALHI,sri@example.org\nTanpa Lembaga,,x@\n"
+    sent = {"Content-Type": "text/csv"}
+    reply = api.call(
+        "POST", f"{at}/imports?dry_run=true", raw=listing.encode(), token=organiser, headers=sent
+    )
+    check("POST", f"{events}/imports", reply, 200)
+    reply = api.call("POST", f"{at}/imports", raw=listing.encode(), token=organiser, headers=sent)
+    check("POST", f"{events}/imports", reply, 201)
     # Certificates: one person short of the rule, one eligible, once the event is over.
     event = api.get(at).json
     rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}

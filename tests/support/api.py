@@ -216,6 +216,8 @@ STAFF_ROUTES = [
         "desk",
         id="unpaid",
     ),
+    # Section 14: importing a participant list (a CSV body, not JSON).
+    pytest.param("POST", "/events/{event}/imports?dry_run=true", "csv", "organiser", id="import"),
 ]
 # What a download route answers only to a request whose Accept names it.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -26,6 +26,7 @@ import {
   translator,
 } from "./common.js";
 import { createCertificates } from "./dashboard-certificates.js";
+import { createImport } from "./dashboard-import.js";
 import { createPeople } from "./dashboard-people.js";
 import { createScans } from "./dashboard-scans.js";
 import { allowancesPanel } from "./dashboard-allowances.js";
@@ -468,6 +469,14 @@ const certificates = createCertificates({
   onEvent: (event) => (state.event = event),
 });
 
+// The import panel (API.md §14) lives in its own module.
+const importer = createImport({
+  token: () => state.token,
+  eventPath: (suffix) => path(suffix),
+  refused: (reply) => refused(reply),
+  onImported: () => (refreshCounts(), people.load()),
+});
+
 function renderDashboard() {
   ui.notices = {};
   const noticeBox = (section) => {
@@ -510,6 +519,7 @@ function renderDashboard() {
     el("h1", { "data-testid": "event-title", text: state.event.title }),
     counts,
     people.render(noticeBox),
+    importer.render(),
     el("div", { class: "grid-2" }, left, right),
     scans.render(),
   );
