@@ -14,7 +14,6 @@ import pytest
 
 from tests.support.api import (
     STAFF_ROUTES,
-    accept_for,
     altered,
     assert_error,
     assert_validation,
@@ -24,6 +23,7 @@ from tests.support.api import (
     event_doc,
     personal_data,
     put_event,
+    staff_request,
     text_of,
 )
 from tests.support.direct import simulate_reissue
@@ -680,25 +680,6 @@ def test_attendance_of_a_new_event_is_all_zero(api, organiser, other_event):
 
 
 # --- 4. the role matrix ------------------------------------------------------
-
-
-def staff_request(api, method, path, body_kind, token=None, headers=None):
-    bodies = {
-        None: None,
-        "event": lambda: event_doc(api),
-        "checkin": lambda: {"attendee_id": "a" * 16, "scan_id": new_scan_id()},
-        "label": lambda: {"label": "Desk Z"},
-        "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
-        "reason": lambda: {"reason": "lost"},
-        "correction": lambda: {"name": "Siti"},
-        "payment": lambda: {"attendee_id": "a" * 16, "date": "2016-11-29"},
-        "ticks": lambda: {"date": "2016-11-29", "attendee_ids": ["a" * 16]},
-    }
-    make = bodies[body_kind]
-    body = make() if make else None
-    if accept_for(path):  # a PDF or XLSX is sent only to a request whose Accept names it
-        headers = {**accept_for(path), **(headers or {})}
-    return api.call(method, path.format(event=WORKSHOP_ID), body=body, token=token, headers=headers)
 
 
 @pytest.mark.parametrize(("method", "path", "body_kind", "role"), STAFF_ROUTES)

@@ -12,8 +12,8 @@ import re
 import pytest
 
 import app as app_module
-from tests.support.api import STAFF_ROUTES, accept_for, assert_error
-from tests.support.values import OTHER_ID, WORKSHOP_ID, new_scan_id, registration_body
+from tests.support.api import STAFF_ROUTES, assert_error, staff_request
+from tests.support.values import OTHER_ID, WORKSHOP_ID
 
 # Every staff route, and a check-in by badge code: the one thing a kiosk may do.
 ROUTES = [
@@ -57,38 +57,6 @@ def tokens(api, organiser):
         "kiosk": mint(api, organiser, WORKSHOP_ID, "Pintu / Door", "kiosk")["token"],
         "organiser": organiser,
     }
-
-
-def staff_request(api, method, path, body_kind, token):
-    bodies = {
-        None: None,
-        "event": lambda: api.get(f"/events/{WORKSHOP_ID}").json,
-        "checkin": lambda: {"attendee_id": "a" * 16, "scan_id": new_scan_id()},
-        "checkin_code": lambda: {"code": "A" * 40, "scan_id": new_scan_id()},
-        "label": lambda: {"label": "Desk Z"},
-        "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
-        "reason": lambda: {"reason": "lost"},
-        "correction": lambda: {"name": "Siti"},
-        "payment": lambda: {"attendee_id": "a" * 16, "date": "2016-11-29"},
-        "ticks": lambda: {"date": "2016-11-29", "attendee_ids": ["a" * 16]},
-    }
-    headers = accept_for(path)
-    if body_kind == "csv":  # a file: the route takes no JSON
-        return api.call(
-            method,
-            path.format(event=WORKSHOP_ID),
-            raw=b"Nama,Lembaga\nSiti,WALHI\n",
-            token=token,
-            headers={"Content-Type": "text/csv"},
-        )
-    make = bodies[body_kind]
-    return api.call(
-        method,
-        path.format(event=WORKSHOP_ID),
-        body=make() if make else None,
-        token=token,
-        headers=headers,
-    )
 
 
 @pytest.mark.parametrize(("method", "path", "body_kind", "role"), ROUTES)

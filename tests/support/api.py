@@ -229,3 +229,33 @@ def accept_for(path: str) -> dict[str, str] | None:
     if ".xlsx" in path:
         return {"Accept": XLSX}
     return None
+
+
+# A file the import route takes (its body is a file, not JSON).
+SAMPLE_CSV = b"Nama,Lembaga\nSiti,WALHI\n"
+
+
+def staff_request(api, method, path, body_kind, token=None, headers=None):
+    """A staff route of STAFF_ROUTES called with a body of its kind (the role matrices')."""
+    from tests.support.values import registration_body
+
+    bodies = {
+        None: None,
+        "event": lambda: event_doc(api),
+        "checkin": lambda: {"attendee_id": "a" * 16, "scan_id": new_scan_id()},
+        "checkin_code": lambda: {"code": "A" * 40, "scan_id": new_scan_id()},
+        "label": lambda: {"label": "Desk Z"},
+        "walk_in": lambda: registration_body(check_in=True, scan_id=new_scan_id()),
+        "reason": lambda: {"reason": "lost"},
+        "correction": lambda: {"name": "Siti"},
+        "payment": lambda: {"attendee_id": "a" * 16, "date": "2016-11-29"},
+        "ticks": lambda: {"date": "2016-11-29", "attendee_ids": ["a" * 16]},
+    }
+    target = path.format(event=WORKSHOP_ID)
+    if body_kind == "csv":  # a file: the route takes no JSON
+        sent = {"Content-Type": "text/csv", **(headers or {})}
+        return api.call(method, target, raw=SAMPLE_CSV, token=token, headers=sent)
+    make = bodies[body_kind]
+    if accept_for(path):  # a PDF or XLSX is sent only to a request whose Accept names it
+        headers = {**accept_for(path), **(headers or {})}
+    return api.call(method, target, body=make() if make else None, token=token, headers=headers)
