@@ -138,6 +138,7 @@ CONTRACT_SUCCESSES = {
     ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {200},
     ("GET", "/events/{event_id}/scans"): {200},
     ("POST", "/events/{event_id}/cancellations"): {200},
+    ("POST", "/events/{event_id}/emails"): {202},
     ("GET", "/badges/{code}/badge.pdf"): {200},
     ("GET", "/events/{event_id}/badges.pdf"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {200},
