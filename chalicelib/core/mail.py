@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
 
 BADGE, CERTIFICATE = "badge", "certificate"
 KINDS = (BADGE, CERTIFICATE)
@@ -54,6 +55,18 @@ class EmailRequest(BaseModel):
 class EmailsQueued(TypedDict):
     queued: int
     skipped_no_email: int
+    failed: int
+    """Not queued (the queue refused them): recorded as failed, sent again by the same POST."""
+
+
+class EmailSent(TypedDict):
+    """One message as an attendee's detail lists it (newest first, at most 20)."""
+
+    kind: Literal["badge", "certificate"]
+    queued_at: str
+    sent_at: str | None
+    status: Literal["queued", "sent", "failed"]
+    reason: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -69,12 +82,12 @@ class MailRecord:
     sent_at: str | None = None
     reason: str | None = None
 
-    def json(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {
-            "kind": self.kind,
+    def json(self) -> EmailSent:
+        shown: EmailSent = {
+            "kind": self.kind,  # type: ignore[typeddict-item]
             "queued_at": self.queued_at,
             "sent_at": self.sent_at,
-            "status": self.status,
+            "status": self.status,  # type: ignore[typeddict-item]
         }
         if self.reason:
             shown["reason"] = self.reason

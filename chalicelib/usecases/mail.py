@@ -39,6 +39,7 @@ from chalicelib.core.mail import (
     SUBJECTS,
     WHEN_WHERE,
     EmailRequest,
+    EmailSent,
     MailJob,
     language_of,
     short_reason,
@@ -121,7 +122,7 @@ class Mail:
             ]
         if kind == CERTIFICATE:
             people = [a for a in people if a.id in eligible]
-        queued = skipped = 0
+        queued = skipped = failed = 0
         for attendee in sorted(people, key=lambda a: a.id):
             if not attendee.email:
                 skipped += 1
@@ -129,9 +130,14 @@ class Mail:
             token = self._mint(attendee)
             if token is None:
                 continue
-            self._enqueue(event, attendee, kind, token, origin)
+            try:
+                self._enqueue(event, attendee, kind, token, origin)
+            except Exception as error:  # recorded as failed; the same POST retries it
+                log.warning("email not queued: %s", short_reason(error))
+                failed += 1
+                continue
             queued += 1
-        return {"queued": queued, "skipped_no_email": skipped}
+        return {"queued": queued, "skipped_no_email": skipped, "failed": failed}
 
     def after_registration(self, event: Event, attendee: Attendee, token: str, origin: str) -> None:
         """Queue a new registration's badge if the event asks; never raises."""
@@ -142,7 +148,7 @@ class Mail:
         except Exception as error:  # a registration never fails for its email
             log.warning("badge email not queued: %s", short_reason(error))
 
-    def history(self, attendee_id: str) -> list[dict]:
+    def history(self, attendee_id: str) -> list[EmailSent]:
         return [record.json() for record in self._mail.of_attendee(attendee_id)]
 
     def _mint(self, attendee: Attendee) -> str | None:

@@ -772,6 +772,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     bulk = {"attendee_ids": [extra["attendee_id"], walk_in_id, "a" * 16]}
     reply = api.post(f"{at}/cancellations", bulk, token=organiser)
     check("POST", f"{events}/cancellations", reply, 200)
+    reply = api.post(f"{at}/emails", {"kind": "badge"}, token=organiser)
+    check("POST", f"{events}/emails", reply, 202)
     check("GET", f"{events}/attendance", api.get(f"{at}/attendance", token=organiser), 200)
     reply = api.get(f"{at}/attendance/report", token=organiser)
     check("GET", f"{events}/attendance/report", reply, 200)
