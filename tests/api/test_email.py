@@ -22,8 +22,15 @@ from chalicelib.core.auth import hash_token
 from chalicelib.mail.transport import SesSender, SqsQueue
 from chalicelib.seed import seed_events
 from chalicelib.services import Hadir
-from tests.support.api import Api
-from tests.support.values import BADGE_SECRET, ORGANISER_TOKEN, WORKSHOP_ID, registration_body
+from tests.support.api import Api, assert_error, put_event
+from tests.support.values import (
+    BADGE_SECRET,
+    DAY1,
+    DAY2,
+    ORGANISER_TOKEN,
+    WORKSHOP_ID,
+    registration_body,
+)
 
 REGION = "us-east-1"
 SENDER = "hadir@example.org"
@@ -185,10 +192,58 @@ def test_a_desk_walk_in_without_email_is_skipped_and_counted(mailing, aws):
     assert reply.json == {"queued": 0, "skipped_no_email": 1, "failed": 0}
 
 
-def test_certificates_before_the_event_is_over_are_not_yet_available(mailing):
-    api, _ = mailing
+def test_certificates_are_sent_after_the_event_to_the_eligible_with_the_pdf(mailing, aws, clock):
+    from tests.api.test_certificates import AFTER, RULE, attend
+
+    api, services = mailing
+    put_event(api, ORGANISER_TOKEN, WORKSHOP_ID, certificate=RULE)
+    both = api.post(
+        f"/events/{WORKSHOP_ID}/registrations",
+        registration_body(name="Đỗ Thị Hương", email="huong@example.org"),
+    ).json
+    one = api.post(
+        f"/events/{WORKSHOP_ID}/registrations",
+        registration_body(name="Budi Santoso", email="budi@example.org", language="en"),
+    ).json
+    desk = api.post(
+        f"/events/{WORKSHOP_ID}/desk-tokens", {"label": "Desk A"}, token=ORGANISER_TOKEN
+    ).json["token"]
+    attend(api, desk, clock, both["badge"]["code"], [DAY1, DAY2])
+    attend(api, desk, clock, one["badge"]["code"], [DAY1])
+    # Before the last day has closed: not yet, and nothing queued.
+    assert_error(
+        api.post(EMAILS, {"kind": "certificate"}, token=ORGANISER_TOKEN), 409, "not_yet_available"
+    )
+    assert drain(aws, services) == []
+
+    clock.set(AFTER)
     reply = api.post(EMAILS, {"kind": "certificate"}, token=ORGANISER_TOKEN)
-    assert reply.status in (404, 409)
+    # Only the person who met the rule (both days); Budi attended one.
+    assert reply.status == 202 and reply.json == {"queued": 1, "skipped_no_email": 0, "failed": 0}
+    assert drain(aws, services) == ["sent"]
+    [sent] = sent_messages()
+    message = parsed(sent)
+    assert message["To"] == "huong@example.org"
+    assert "Sertifikat" in message["Subject"]
+    [number] = [
+        c["number"]
+        for c in api.get(f"/events/{WORKSHOP_ID}/certificates", token=ORGANISER_TOKEN).json[
+            "certificates"
+        ]
+    ]
+    [pdf] = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == f"sertifikat-{number}.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Hương" in text and number in text
+    # A certificate carries no badge QR.
+    assert not [p for p in message.walk() if p.get_content_type() == "image/png"]
+    body = message.get_body(("plain",)).get_content()
+    token = re.search(r"/me/([A-Za-z0-9_-]{43})", body).group(1)
+    assert api.get(f"/registrations/{token}").json["attendee_id"] == both["attendee_id"]
+    # Sent once: everyone-not-yet-sent is nobody now; Budi named is not eligible.
+    assert api.post(EMAILS, {"kind": "certificate"}, token=ORGANISER_TOKEN).json["queued"] == 0
+    named = {"kind": "certificate", "attendee_ids": [one["attendee_id"]]}
+    assert api.post(EMAILS, named, token=ORGANISER_TOKEN).json["queued"] == 0
 
 
 def test_a_registration_stands_when_queuing_fails(store, clock, api):
