@@ -26,6 +26,7 @@ import {
   translator,
 } from "./common.js";
 import { createCertificates } from "./dashboard-certificates.js";
+import { createEmail } from "./dashboard-email.js";
 import { createPeople } from "./dashboard-people.js";
 import { createScans } from "./dashboard-scans.js";
 import { allowancesPanel } from "./dashboard-allowances.js";
@@ -468,6 +469,9 @@ const certificates = createCertificates({
   onEvent: (event) => (state.event = event),
 });
 
+// The email panel (API.md §14): badges to everyone or the list's selection, certificates.
+const email = createEmail({ authorised: (...args) => authorised(...args), refused: (reply) => refused(reply), selected: () => people.selected() });
+
 function renderDashboard() {
   ui.notices = {};
   const noticeBox = (section) => {
@@ -513,7 +517,7 @@ function renderDashboard() {
     el("div", { class: "grid-2" }, left, right),
     scans.render(),
   );
-  main.append(certificates.render());
+  main.append(certificates.render(), email.render());
   renderCounts();
   renderBreakdowns();
   renderTokenList();
