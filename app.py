@@ -39,6 +39,7 @@ from chalicelib.core.auth import DESK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.imports import ImportQuery, ImportReport, ImportResult
+from chalicelib.core.mail import EmailRequest, EmailsQueued
 from chalicelib.core.models import (
     AttendeeCorrection,
     BulkCancel,
@@ -282,7 +283,8 @@ def put_event(call: Call, event_id: str) -> Response:
     ),
 )
 def register(call: Call, event_id: str) -> Response:
-    return json_response(hadir().register(event_id, call.body, call.idempotency_key), 201)
+    origin = request_origin(call.request)
+    return json_response(hadir().register(event_id, call.body, call.idempotency_key, origin), 201)
 
 
 @route(
@@ -413,7 +415,8 @@ def find_attendees(call: Call, event_id: str) -> Response:
     errors=(Code.EVENT_NOT_FOUND, Code.ALREADY_REGISTERED, Code.EVENT_FULL),
 )
 def walk_in(call: Call, event_id: str) -> Response:
-    answer = hadir().walk_in(event_id, call.body, call.staff, call.idempotency_key)
+    origin = request_origin(call.request)
+    answer = hadir().walk_in(event_id, call.body, call.staff, call.idempotency_key, origin)
     return json_response(answer.body, outcome_status(answer.outcome))
 
 
@@ -1354,6 +1357,42 @@ def preflight(call: Call, **_: str) -> Response:
             }
         )
     return response
+
+
+# --- email (API.md section 14) ---------------------------------------------------
+
+
+@route(
+    "/events/{event_id}/emails",
+    "POST",
+    summary="Email each person their badge or certificate",
+    description="Queues one message per person, in their language: the event, the badge QR "
+    "as an inline image, the badge PDF (or the certificate) attached, and their manage link "
+    "`/me/<token>`. The store keeps only a manage token's hash, so each person sent a message "
+    "here is given a NEW manage link (the one in the email; an older link stops working). "
+    "Without `attendee_ids`: everyone not yet sent one of this `kind` (a failed send counts "
+    "as not sent). People without an email address are skipped and counted. Sent off the "
+    "request path; each attendee's record shows `emails` with each message's status.",
+    role=ORGANISER,
+    body=EmailRequest,
+    replies={202: Reply("Queued.", EmailsQueued)},
+    errors=(Code.EVENT_NOT_FOUND, Code.NOT_YET_AVAILABLE),
+    notes={Code.NOT_YET_AVAILABLE: "`certificate` before the event's last day has closed."},
+)
+def send_emails(call: Call, event_id: str) -> Response:
+    answer = hadir().send_emails(event_id, call.body, request_origin(call.request))
+    return json_response(answer, 202)
+
+
+# The worker: each SQS message is one email to render and send (chalicelib/usecases/mail.py).
+# The queue is the stage's (devtools/package.py points the event source at it); a
+# failed send raises, so SQS tries again and at last keeps it in the dead-letter queue.
+@app.on_sqs_message(queue=os.environ.get("HADIR_EMAIL_QUEUE_NAME", "hadir-mail"), batch_size=1)
+def send_mail(event: Any) -> None:
+    import json
+
+    for record in event:
+        hadir().deliver_mail(json.loads(record.body))
 
 
 # Chalice's own CORS allows one origin, and API Gateway would answer its OPTIONS

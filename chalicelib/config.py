@@ -57,6 +57,12 @@ class Settings:
     # Which engine answers at dynamodb_endpoint: "dynamodb-local" is settled after
     # each transaction (store/client.py); None is AWS's DynamoDB or moto.
     dynamodb_engine: str | None = None
+    # Email (API.md section 14): in AWS the SQS queue and SES's verified sender;
+    # locally the outbox directory (make run: <data dir>/outbox). None: no email.
+    email_queue_url: str | None = None
+    email_from: str | None = None
+    email_configuration_set: str | None = None
+    outbox_dir: str | None = None
 
 
 def _secret(env: Mapping[str, str], name: str, ssm: Callable[[], Any]) -> str:
@@ -143,6 +149,10 @@ def load_settings(env: Mapping[str, str], ssm: Callable[[], Any]) -> Settings:
         # The real instant at which the rehearsal clock read HADIR_CLOCK_START.
         clock_anchor=parse_instant(env, "HADIR_CLOCK_ANCHOR"),
         dynamodb_engine=env.get("HADIR_DYNAMODB_ENGINE") or None,
+        email_queue_url=env.get("HADIR_EMAIL_QUEUE_URL") or None,
+        email_from=env.get("HADIR_EMAIL_FROM") or None,
+        email_configuration_set=env.get("HADIR_EMAIL_CONFIGURATION_SET") or None,
+        outbox_dir=env.get("HADIR_OUTBOX_DIR") or None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from typing import Any
 
 from chalicelib.config import Settings, parse_instant
 from chalicelib.core.backoff import Backoff
@@ -68,14 +69,45 @@ def _clock(start: datetime | None, anchor: datetime | None) -> Clock:
     return ShiftedClock(start, anchor)
 
 
+def mail_transport(settings: Settings) -> tuple[Any, Any]:
+    """The email queue and sender, chosen once from configuration (API.md section 14):
+    the stage's SQS queue and SES in AWS; a thread and the outbox directory locally
+    (nothing leaves the machine); neither when none is configured."""
+    from chalicelib.mail.transport import OutboxSender, SesSender, SqsQueue, ThreadQueue
+
+    if settings.email_queue_url:
+        import boto3
+
+        queue = SqsQueue(boto3.client("sqs", region_name=settings.region), settings.email_queue_url)
+        sender = None
+        if settings.email_from:
+            sender = SesSender(
+                boto3.client("sesv2", region_name=settings.region),
+                settings.email_from,
+                settings.email_configuration_set,
+            )
+        return queue, sender
+    if settings.outbox_dir:
+        return ThreadQueue(), OutboxSender(
+            settings.outbox_dir, settings.email_from or "hadir@localhost"
+        )
+    return None, None
+
+
 def build_hadir(settings: Settings, clock: Clock | None = None) -> Hadir:
     if clock is None:
         clock = rehearsal_or_system_clock(settings)
     retrying = backoff(settings)
-    return Hadir(
+    queue, sender = mail_transport(settings)
+    hadir = Hadir(
         store=Store(dynamodb_client(settings), settings.table_name, retrying),
         clock=clock,
         badge_secret=settings.badge_secret,
         organiser_token_hash=settings.organiser_token_hash,
         backoff=retrying,
+        mail_queue=queue,
+        mail_sender=sender,
     )
+    if hasattr(queue, "serve"):
+        queue.serve(hadir.deliver_mail)
+    return hadir

@@ -9,7 +9,9 @@ carries everything Hadir needs beside the functions:
 - IAM roles that allow only what the code does, on this table only;
 - the SSM SecureString parameters' *names* as template parameters: values
   never appear in the template, in git or in the bundle;
-- API Gateway throttling, a rate and a burst, as template parameters.
+- API Gateway throttling, a rate and a burst, as template parameters;
+- email (issue 21): an encrypted SQS queue with a dead-letter queue, the worker
+  function's event source on it, and SES allowed from the verified sender only.
 
 Then it trims optional native code Hadir never runs from the bundle and checks
 that the Lambda python3.11 runtime (Amazon Linux 2, glibc 2.26) can load every
@@ -46,11 +48,12 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 RUNTIME_SYMBOL_VERSIONS = {"GLIBC": (2, 26), "GLIBCXX": (3, 4, 24), "CXXABI": (1, 3, 11)}
 
 # What chalicelib/store/ asks of DynamoDB, as IAM actions. Transactions need
-# the action of each item they hold (Put, Update, Delete); there is no
+# the action of each item they hold (Put, Update, Delete, ConditionCheck); there is no
 # TransactWriteItems action. tests/stack/test_package.py derives the same set from
 # chalicelib/store/'s own calls, so the two cannot drift apart.
 TABLE_ACTIONS = (
     "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
@@ -144,30 +147,120 @@ def _role_policy(name: str, function_name: str, dynamodb: list[dict]) -> dict:
     }
 
 
+# Email (issue 21). The worker function (app.py's `send_mail`) takes each
+# message off the queue; a message tried this many times without being sent is
+# kept in the dead-letter queue for 14 days.
+MAIL_MAX_RECEIVES = 5
+MAIL_DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
+# The queue hides a message being handled for six times the function's timeout
+# (AWS's advice for a Lambda event source), so a slow send is not handed twice.
+MAIL_VISIBILITY_TIMEOUT_SECONDS = 180
+QUEUE_SEND_ACTIONS = ("sqs:SendMessage",)
+QUEUE_WORKER_ACTIONS = (
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+)
+SES_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+
+
+def mail_resources() -> dict:
+    """The queue, its dead-letter queue, both encrypted with SQS's own keys."""
+    return {
+        "MailDeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "SqsManagedSseEnabled": True,
+                "MessageRetentionPeriod": MAIL_DEAD_LETTER_RETENTION_SECONDS,
+                "Tags": [{"Key": "app", "Value": "hadir"}],
+            },
+        },
+        "MailQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "SqsManagedSseEnabled": True,
+                "VisibilityTimeout": MAIL_VISIBILITY_TIMEOUT_SECONDS,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": {"Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]},
+                    "maxReceiveCount": MAIL_MAX_RECEIVES,
+                },
+                "Tags": [{"Key": "app", "Value": "hadir"}],
+            },
+        },
+    }
+
+
+def _ses_statement() -> dict:
+    """SES for the verified sender identity only (and its configuration set, if named)."""
+    prefix = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+    return {
+        "Sid": "SendEmail",
+        "Effect": "Allow",
+        "Action": list(SES_ACTIONS),
+        "Resource": [
+            _sub(f"{prefix}:identity/${{EmailIdentity}}"),
+            {
+                "Fn::If": [
+                    "HasEmailConfigurationSet",
+                    _sub(f"{prefix}:configuration-set/${{EmailConfigurationSet}}"),
+                    {"Ref": "AWS::NoValue"},
+                ]
+            },
+        ],
+    }
+
+
 def merge_template(stage: str) -> dict:
     """What `chalice package --merge-template` lays over Chalice's own template."""
     environment = stage_environment(stage)
     # Chalice's logical ids: function -> (its role, the suffix of its name). One
     # function: staff authenticate in the app, so there is no authorizer.
-    functions = {"APIHandler": ("ApiHandlerRole", "api")}
+    # The second, `send_mail`, is the email worker on the mail queue (issue 21).
+    functions = {
+        "APIHandler": ("ApiHandlerRole", "api"),
+        "SendMail": ("SendMailRole", "send_mail"),
+    }
     table_arn = {"Fn::GetAtt": ["HadirTable", "Arn"]}
+    table = [
+        {
+            "Sid": "Table",
+            "Effect": "Allow",
+            "Action": list(TABLE_ACTIONS),
+            "Resource": table_arn,
+        },
+        {
+            "Sid": "Index",
+            "Effect": "Allow",
+            "Action": list(INDEX_ACTIONS),
+            "Resource": _sub("${HadirTable.Arn}/index/*"),
+        },
+    ]
+    queue_arn = {"Fn::GetAtt": ["MailQueue", "Arn"]}
     table_statements = {
+        # The API queues each message; the worker takes them off and sends them.
         "APIHandler": [
+            *table,
             {
-                "Sid": "Table",
+                "Sid": "MailQueue",
                 "Effect": "Allow",
-                "Action": list(TABLE_ACTIONS),
-                "Resource": table_arn,
+                "Action": list(QUEUE_SEND_ACTIONS),
+                "Resource": queue_arn,
             },
+        ],
+        "SendMail": [
+            *table,
             {
-                "Sid": "Index",
+                "Sid": "MailQueue",
                 "Effect": "Allow",
-                "Action": list(INDEX_ACTIONS),
-                "Resource": _sub("${HadirTable.Arn}/index/*"),
+                "Action": list(QUEUE_WORKER_ACTIONS),
+                "Resource": queue_arn,
             },
+            _ses_statement(),
         ],
     }
     resources: dict[str, Any] = {"HadirTable": table_resource({"Ref": "TableName"})}
+    resources.update(mail_resources())
     for function, (role, suffix) in functions.items():
         name = f"hadir-{stage}-{suffix}"
         resources[function] = {
@@ -181,6 +274,9 @@ def merge_template(stage: str) -> dict:
                             "Ref": "OrganiserTokenHashParameterName"
                         },
                         "HADIR_CORS_ORIGINS": {"Ref": "CorsOrigins"},
+                        "HADIR_EMAIL_QUEUE_URL": {"Ref": "MailQueue"},
+                        "HADIR_EMAIL_FROM": {"Ref": "EmailFrom"},
+                        "HADIR_EMAIL_CONFIGURATION_SET": {"Ref": "EmailConfigurationSet"},
                     }
                 },
             }
@@ -202,6 +298,11 @@ def merge_template(stage: str) -> dict:
             }
         }
         resources[function]["DependsOn"] = [f"{function}LogGroup"]
+    # Chalice points the worker's SQS event at a queue by name; the deep merge
+    # replaces that Fn::Sub's text, so it is this template's queue instead.
+    resources["SendMail"]["Properties"]["Events"] = {
+        "SendMailSqsEventSource": {"Properties": {"Queue": _sub("${MailQueue.Arn}")}}
+    }
     resources["RestAPI"] = {
         "Properties": {
             "MethodSettings": [
@@ -216,8 +317,14 @@ def merge_template(stage: str) -> dict:
     }
     resources.update(waf_resources(stage))
     ssm_name = {"Type": "String", "AllowedPattern": "^/[A-Za-z0-9_.\\-/]+$"}
+    email = {"Type": "String", "MinLength": 3, "MaxLength": 320}
     return {
-        "Conditions": waf_conditions(),
+        "Conditions": {
+            **waf_conditions(),
+            "HasEmailConfigurationSet": {
+                "Fn::Not": [{"Fn::Equals": [{"Ref": "EmailConfigurationSet"}, ""]}]
+            },
+        },
         "Parameters": {
             **waf_parameters(),
             "TableName": {
@@ -252,6 +359,24 @@ def merge_template(stage: str) -> dict:
                 "MinValue": 1,
                 "Description": "Requests the API accepts at once, above the rate.",
             },
+            "EmailFrom": {
+                **email,
+                "Default": environment["HADIR_EMAIL_FROM"],
+                "Description": "The From address of every email: verified in SES (docs/deploy.md).",
+            },
+            "EmailIdentity": {
+                **email,
+                "Default": environment["HADIR_EMAIL_FROM"].rpartition("@")[2].strip("> "),
+                "AllowedPattern": "^[^\\s/*]+$",
+                "Description": "The verified SES identity EmailFrom sends as: its domain "
+                "or the address itself. IAM allows sending from it only.",
+            },
+            "EmailConfigurationSet": {
+                "Type": "String",
+                "Default": "",
+                "Description": "An SES configuration set (bounces and complaints to SNS, "
+                "docs/deploy.md); empty for none.",
+            },
             "LogRetentionDays": {
                 "Type": "Number",
                 "Default": 90,
@@ -260,7 +385,11 @@ def merge_template(stage: str) -> dict:
             },
         },
         "Resources": resources,
-        "Outputs": {"TableName": {"Value": {"Ref": "HadirTable"}}},
+        "Outputs": {
+            "TableName": {"Value": {"Ref": "HadirTable"}},
+            "MailQueueUrl": {"Value": {"Ref": "MailQueue"}},
+            "MailDeadLetterQueueUrl": {"Value": {"Ref": "MailDeadLetterQueue"}},
+        },
     }
 
 

@@ -174,8 +174,11 @@ def main() -> int:
         "HADIR_BADGE_SECRET": badge_secret,
         "HADIR_ORGANISER_TOKEN_SHA256": hash_token(organiser_token),
         "PYTHONUNBUFFERED": "1",
+        # Email is written to <data dir>/outbox/ as .eml files: nothing leaves the machine.
+        "HADIR_OUTBOX_DIR": str(directory / "outbox"),
     }
     env.pop("HADIR_ORGANISER_TOKEN", None)  # the app only ever sees the hash
+    env.pop("HADIR_EMAIL_QUEUE_URL", None)  # never AWS's queue (and SES) from a laptop
     from devtools import tls
 
     https = not tls.is_loopback(host) or os.environ.get("HADIR_TLS") == "1"

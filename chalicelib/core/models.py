@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from chalicelib.core.errors import Code, Refusal, validation_error
+from chalicelib.core.mail import EventEmail
 from chalicelib.core.text import clean_email as _clean_email
 from chalicelib.core.text import clean_text as _clean_text
 from chalicelib.core.text import key_text, normalise_email
@@ -273,6 +274,8 @@ class Event(BaseModel):
         description="Days after the event's last day that attendees' personal data is kept.",
     )
     allowances: Allowances = Field(default_factory=list)
+    # Email (API.md section 14): on_registration sends every new registration its badge.
+    email: EventEmail = Field(default_factory=EventEmail)
 
     @field_validator("days")
     @classmethod

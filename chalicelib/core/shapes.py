@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
 from chalicelib.core.domain import NOT_GIVEN
+from chalicelib.core.mail import EmailSent
 from chalicelib.core.models import CHECKIN_SOURCES, GENDERS, ORGANISATION_TYPES
 
 # Field docstrings become descriptions in the document.
@@ -312,6 +313,7 @@ class Attendee(TypedDict):
     changes: list[AttendeeChange]
     """Corrections, oldest first: the latest 50 are kept."""
     payments: NotRequired[list[Payment]]
+    emails: NotRequired[list[EmailSent]]
     """Allowances paid to them, by date then allowance (API.md section 12)."""
 
 

@@ -49,6 +49,7 @@ from chalicelib.store.keys import (
     scan_key,
     token_lookup_key,
 )
+from chalicelib.store.mail import MailRepository
 from chalicelib.store.money import MoneyRepository, PaymentRefused
 from chalicelib.store.privacy import PrivacyRepository
 from chalicelib.store.scans import ScanRepository
@@ -91,6 +92,7 @@ class Store:
         self.privacy = PrivacyRepository(self._table)
         self.money = MoneyRepository(self._table)
         self.imports = ImportRepository(self._table)
+        self.mail = MailRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

@@ -14,6 +14,7 @@ from chalicelib.core import shapes
 from chalicelib.core.auth import DESK, Gate, Staff
 from chalicelib.core.backoff import Backoff
 from chalicelib.core.clock import Clock
+from chalicelib.core.mail import EmailRequest
 from chalicelib.core.models import (
     AttendeeCorrection,
     BulkCancel,
@@ -39,6 +40,7 @@ from chalicelib.usecases.corrections import Corrections
 from chalicelib.usecases.desk import DeskWork
 from chalicelib.usecases.events import Events
 from chalicelib.usecases.imports import Imports
+from chalicelib.usecases.mail import Mail, MailQueue, MailSender, NoQueue
 from chalicelib.usecases.money import Money
 from chalicelib.usecases.ports import Stores
 from chalicelib.usecases.printing import Printing
@@ -58,6 +60,8 @@ class Hadir:
         badge_secret: bytes,
         organiser_token_hash: str,
         backoff: Backoff | None = None,
+        mail_queue: MailQueue | None = None,
+        mail_sender: MailSender | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -80,6 +84,16 @@ class Hadir:
         self._cancellations = Cancellations(stores, clock, retrying)
         self._money = Money(stores, clock)
         self._imports = Imports(stores, clock, badges, retrying)
+        self._mail = Mail(
+            stores,
+            clock,
+            badges,
+            retrying,
+            mail_queue or NoQueue(),
+            mail_sender,
+            _Renderers(self._printing, self._certificates),
+        )
+        self._registrations.after = self._mail.after_registration
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -106,14 +120,24 @@ class Hadir:
 
     # registration and badges
     def register(
-        self, event_id: str, registration: Registration, idempotency_key: str | None = None
+        self,
+        event_id: str,
+        registration: Registration,
+        idempotency_key: str | None = None,
+        origin: str | None = None,
     ) -> shapes.Registration:
-        return self._registrations.register(event_id, registration, idempotency_key)
+        """With `origin`, a new registration's badge is emailed if its event asks."""
+        return self._registrations.register(event_id, registration, idempotency_key, origin)
 
     def walk_in(
-        self, event_id: str, walk_in: WalkIn, staff: Staff, idempotency_key: str | None = None
+        self,
+        event_id: str,
+        walk_in: WalkIn,
+        staff: Staff,
+        idempotency_key: str | None = None,
+        origin: str | None = None,
     ) -> Answer:
-        return self._registrations.walk_in(event_id, walk_in, staff, idempotency_key)
+        return self._registrations.walk_in(event_id, walk_in, staff, idempotency_key, origin)
 
     def badge_holder(self, code: str) -> BadgeHolder:
         return badge_holder(self._stores, self._badges, code, self.clock.now())
@@ -132,7 +156,11 @@ class Hadir:
         return self._desk.find_attendees(event_id, query, staff)
 
     def attendee(self, event_id: str, attendee_id: str) -> shapes.Attendee | ErasedAttendee:
-        return self._desk.attendee(event_id, attendee_id)
+        body = self._desk.attendee(event_id, attendee_id)
+        if not body.get("erased"):
+            # What was emailed them, newest first (API.md section 14).
+            body["emails"] = self._mail.history(attendee_id)  # type: ignore[typeddict-unknown-key]
+        return body
 
     def reissue_badge(
         self,
@@ -285,3 +313,29 @@ class Hadir:
         self, event_id: str, body: bytes, content_type: str | None, dry_run: bool
     ) -> dict:
         return self._imports.run(event_id, body, content_type, dry_run)
+
+    # email (API.md section 14)
+    def send_emails(self, event_id: str, request: EmailRequest, origin: str) -> dict:
+        return self._mail.send(event_id, request, origin)
+
+    def deliver_mail(self, job: dict) -> str:
+        """The worker: render and send one queued message; its status."""
+        return self._mail.deliver(job)
+
+
+class _Renderers:
+    """The files an email carries, from the printing and certificate use cases."""
+
+    def __init__(self, printing: Printing, certificates: Certificates) -> None:
+        self._printing = printing
+        self._certificates = certificates
+
+    def badge_pdf(self, code: str) -> bytes:
+        return self._printing.badge_pdf(code)
+
+    def certificate(self, event_id: str, attendee_id: str, origin: str) -> tuple[str, bytes]:
+        mail = self._certificates.certificate_mail(event_id, attendee_id, origin)
+        return mail.filename, mail.pdf
+
+    def certificate_recipients(self, event_id: str) -> list[str]:
+        return self._certificates.eligible_attendees(event_id)

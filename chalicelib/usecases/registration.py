@@ -6,6 +6,7 @@ answers with the one that landed, not already_registered.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from chalicelib.core.errors import (
     event_not_found,
     temporarily_unavailable,
 )
-from chalicelib.core.models import Registration, WalkIn, is_event_id
+from chalicelib.core.models import Event, Registration, WalkIn, is_event_id
 from chalicelib.core.names import default_display_name
 from chalicelib.core.privacy import DESK, WEB, consent_record, expires_at, is_erased
 from chalicelib.core.search import search_terms
@@ -78,9 +79,22 @@ class Registrations:
         self._badges = badges
         self._backoff = backoff
         self._log = log
+        # Called with each new registration (not a replay), its manage token and
+        # the request's origin: the badge email (usecases/mail.py). Never raises.
+        self.after: Callable[[Event, Attendee, str, str], None] | None = None
+
+    def _written(
+        self, record: EventRecord, attendee: Attendee, token: str, origin: str | None
+    ) -> None:
+        if self.after is not None and origin is not None:
+            self.after(record.event, attendee, token, origin)
 
     def register(
-        self, event_id: str, registration: Registration, idempotency_key: str | None = None
+        self,
+        event_id: str,
+        registration: Registration,
+        idempotency_key: str | None = None,
+        origin: str | None = None,
     ) -> shapes.Registration:
         """Register someone online, while registration is open and there is room."""
         attendee_id = self._badges.request_id(event_id, idempotency_key)
@@ -99,6 +113,7 @@ class Registrations:
                 )
             except AlreadyWritten:
                 return None
+            self._written(record, attendee, manage.token, origin)
             return attendee
 
         attendee = optimistically(self._backoff, attempt) or self._landed(attendee_id)
@@ -106,7 +121,12 @@ class Registrations:
         return {**body, "manage": manage.json()}
 
     def walk_in(
-        self, event_id: str, walk_in: WalkIn, staff: Staff, idempotency_key: str | None = None
+        self,
+        event_id: str,
+        walk_in: WalkIn,
+        staff: Staff,
+        idempotency_key: str | None = None,
+        origin: str | None = None,
     ) -> Answer:
         """Register someone at the desk and, if asked, check them in: one transaction.
 
@@ -146,9 +166,10 @@ class Registrations:
                         desk=True,
                         manage_hash=manage.hash,
                     )
+                    self._written(record, attendee, manage.token, origin)
                     return Answer("registered", {**body, "checkin": None})
                 desk = self._desk_checkin(record, attendee, walk_in, scan_id, staff, body)
-                return self._log.record(
+                answer = self._log.record(
                     desk.entry,
                     lambda: self._store.attendees.register(
                         record,
@@ -160,6 +181,9 @@ class Registrations:
                         manage_hash=manage.hash,
                     ),
                 )
+                if answer.outcome == "registered":
+                    self._written(record, attendee, manage.token, origin)
+                return answer
             except AlreadyWritten:
                 # Landed before, without a check-in (with one, its scan_id replays).
                 return None

@@ -470,6 +470,7 @@ def test_attendee_view_shape(api, desk_token, register):
         "checkins": [],
         "changes": [],
         "payments": [],  # API.md section 12
+        "emails": [],  # API.md section 14
     }
     assert registration["badge"]["code"] == code
 

@@ -70,6 +70,7 @@ def test_the_seeded_workshop_is_the_documented_event(api):
     assert consent["version"] == "2016-11-v1"
     assert "27" in consent["text"]["id"] and "27/2022" in consent["text"]["en"]
     assert reply.json.pop("retention_days") == 365
+    assert reply.json.pop("email") == {"on_registration": False}  # issue 21
     hours = {
         "opens": "09:00",
         "closes": "17:00",

@@ -143,6 +143,7 @@ CONTRACT_SUCCESSES = {
     ("DELETE", "/events/{event_id}/checkins/{attendee_id}/{date}"): {200},
     ("GET", "/events/{event_id}/scans"): {200},
     ("POST", "/events/{event_id}/cancellations"): {200},
+    ("POST", "/events/{event_id}/emails"): {202},
     ("GET", "/badges/{code}/badge.pdf"): {200},
     ("GET", "/events/{event_id}/badges.pdf"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet.pdf"): {200},
@@ -791,6 +792,8 @@ def test_every_json_reply_validates_against_its_declared_schema(
     bulk = {"attendee_ids": [extra["attendee_id"], walk_in_id, "a" * 16]}
     reply = api.post(f"{at}/cancellations", bulk, token=organiser)
     check("POST", f"{events}/cancellations", reply, 200)
+    reply = api.post(f"{at}/emails", {"kind": "badge"}, token=organiser)
+    check("POST", f"{events}/emails", reply, 202)
     check("GET", f"{events}/attendance", api.get(f"{at}/attendance", token=organiser), 200)
     reply = api.get(f"{at}/attendance/report", token=organiser)
     check("GET", f"{events}/attendance/report", reply, 200)

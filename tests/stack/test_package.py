@@ -101,10 +101,11 @@ def test_the_table_survives_deletes_and_replacements(packaged):
 # --- the functions ------------------------------------------------------------
 
 
-def test_the_one_function_runs_python_3_11_with_references_not_secrets(packaged):
+def test_the_api_and_email_worker_run_python_3_11_with_references_not_secrets(packaged):
     stage, _, template, _ = packaged
     functions = resources_of_type(template, "AWS::Serverless::Function")
-    assert set(functions) == {"APIHandler"}
+    # The API, and the email worker on the mail queue (issue 21).
+    assert set(functions) == {"APIHandler", "SendMail"}
     for function in functions.values():
         properties = function["Properties"]
         assert properties["Runtime"] == "python3.11"
@@ -115,6 +116,9 @@ def test_the_one_function_runs_python_3_11_with_references_not_secrets(packaged)
         assert variables["HADIR_ORGANISER_TOKEN_SHA256_PARAM"] == {
             "Ref": "OrganiserTokenHashParameterName"
         }
+        assert variables["HADIR_EMAIL_QUEUE_URL"] == {"Ref": "MailQueue"}
+        assert variables["HADIR_EMAIL_FROM"] == {"Ref": "EmailFrom"}
+        assert "HADIR_OUTBOX_DIR" not in variables
         # Inline secret values are for local runs only.
         assert "HADIR_BADGE_SECRET" not in variables
         assert "HADIR_ORGANISER_TOKEN_SHA256" not in variables
@@ -147,6 +151,65 @@ def test_the_packaged_template_puts_a_waf_on_the_api_stage(packaged):
         "RegistrationsPerIp",
         "AWSManagedRulesCommonRuleSet",
     ]
+
+
+# --- email (issue 21) -----------------------------------------------------------
+
+
+def test_the_email_queue_is_encrypted_with_a_dead_letter_queue(packaged):
+    _, _, template, _ = packaged
+    queues = resources_of_type(template, "AWS::SQS::Queue")
+    assert set(queues) == {"MailQueue", "MailDeadLetterQueue"}
+    for queue in queues.values():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    mail = queues["MailQueue"]["Properties"]
+    assert mail["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": 5,
+    }
+    # A message is hidden while the worker (timeout 30 s) handles it.
+    assert (
+        mail["VisibilityTimeout"] >= 6 * template["Resources"]["SendMail"]["Properties"]["Timeout"]
+    )
+    dead = queues["MailDeadLetterQueue"]["Properties"]
+    assert dead["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_the_email_worker_takes_its_messages_off_this_templates_queue(packaged):
+    _, _, template, _ = packaged
+    worker = template["Resources"]["SendMail"]["Properties"]
+    assert worker["Handler"] == "app.send_mail"
+    (event,) = worker["Events"].values()
+    assert event["Type"] == "SQS"
+    assert event["Properties"]["Queue"] == {"Fn::Sub": "${MailQueue.Arn}"}
+    assert event["Properties"]["BatchSize"] == 1
+
+
+def test_email_iam_queue_for_the_api_sending_for_the_worker_from_the_sender_only(packaged):
+    _, _, template, _ = packaged
+    api = {s["Sid"]: s for s in statements(template, "ApiHandlerRole")}
+    worker = {s["Sid"]: s for s in statements(template, "SendMailRole")}
+    queue = {"Fn::GetAtt": ["MailQueue", "Arn"]}
+    assert api["MailQueue"]["Action"] == ["sqs:SendMessage"]
+    assert api["MailQueue"]["Resource"] == queue
+    assert "SendEmail" not in api  # the API never sends
+    assert set(worker["MailQueue"]["Action"]) == {
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+    }
+    assert worker["MailQueue"]["Resource"] == queue
+    assert set(worker["Table"]["Action"]) == set(packaging.TABLE_ACTIONS)
+    ses = worker["SendEmail"]
+    assert ses["Action"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    identity, configuration_set = ses["Resource"]
+    assert identity["Fn::Sub"].endswith(":identity/${EmailIdentity}")
+    assert configuration_set["Fn::If"][0] == "HasEmailConfigurationSet"
+    parameters = template["Parameters"]
+    assert parameters["EmailFrom"]["Default"] == "hadir@example.org"
+    assert parameters["EmailIdentity"]["Default"] == "example.org"
+    assert parameters["EmailConfigurationSet"]["Default"] == ""
 
 
 # --- least privilege ----------------------------------------------------------
@@ -202,7 +265,7 @@ def test_the_api_role_allows_exactly_what_the_store_does(packaged):
     _, _, template, _ = packaged
     assert actions_store_uses() == set(packaging.TABLE_ACTIONS)
     by_sid = {statement["Sid"]: statement for statement in statements(template, "ApiHandlerRole")}
-    assert set(by_sid) == {"OwnLogs", "Table", "Index", "Secrets"}
+    assert set(by_sid) == {"OwnLogs", "Table", "Index", "Secrets", "MailQueue"}
     assert set(by_sid["Table"]["Action"]) == actions_store_uses()
     assert by_sid["Table"]["Resource"] == {"Fn::GetAtt": ["HadirTable", "Arn"]}
     # Only Query reads the index.
@@ -214,7 +277,7 @@ def test_the_template_has_no_authorizer(packaged):
     # Staff authenticate in the app: one function, one role, and no API Gateway
     # authorizer in front of any method (a scan is one Lambda invocation).
     _, _, template, _ = packaged
-    assert set(resources_of_type(template, "AWS::IAM::Role")) == {"ApiHandlerRole"}
+    assert set(resources_of_type(template, "AWS::IAM::Role")) == {"ApiHandlerRole", "SendMailRole"}
     for permission in resources_of_type(template, "AWS::Lambda::Permission").values():
         assert "authorizers" not in json.dumps(permission)
     text = json.dumps(template)
@@ -239,7 +302,7 @@ def test_no_role_allows_everything(packaged):
 
 def test_the_secrets_are_read_from_their_named_parameters_only(packaged):
     _, _, template, _ = packaged
-    for role in ("ApiHandlerRole",):
+    for role in ("ApiHandlerRole", "SendMailRole"):
         (secrets,) = [s for s in statements(template, role) if s["Sid"] == "Secrets"]
         assert secrets["Action"] == "ssm:GetParameter"
         assert [resource["Fn::Sub"].rsplit(":", 1)[1] for resource in secrets["Resource"]] == [

@@ -163,6 +163,8 @@ STAFF_ROUTES = [
     ),
     pytest.param("GET", "/events/{event}/scans", None, "organiser", id="scans"),
     pytest.param("POST", "/events/{event}/cancellations", None, "organiser", id="bulk-cancel"),
+    # Issue 21: email.
+    pytest.param("POST", "/events/{event}/emails", None, "organiser", id="emails"),
     pytest.param("GET", "/events/{event}/badges.pdf?layout=a6", None, "organiser", id="badges-pdf"),
     pytest.param(
         "GET", "/events/{event}/sign-in-sheet.pdf?date=2016-11-29", None, "desk", id="sign-in-pdf"

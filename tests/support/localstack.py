@@ -95,8 +95,10 @@ class Stack:
         lines: queue.Queue,
         token: str | None = None,
         banner: str = "",
+        data_dir: Path | None = None,
     ):
         self.base = base
+        self.data_dir = data_dir  # HADIR_DATA_DIR: the outbox is data_dir / "outbox"
         self.process = process
         self.lines = lines
         self.token = token  # the organiser token the stack was started with
@@ -274,6 +276,7 @@ def start_stack(
                 launched.lines,
                 token,
                 launched.banner,
+                Path(env["HADIR_DATA_DIR"]),
             )
         finally:
             stop(launched.process)

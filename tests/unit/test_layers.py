@@ -21,6 +21,7 @@ ALLOWED = {
         "chalicelib.core",
     },
     "chalicelib/store": {"boto3", "botocore", "pydantic", "chalicelib.core"},
+    "chalicelib/mail": {"boto3", "botocore"},
     "chalicelib/usecases": {"chalicelib.core", "chalicelib.store", "chalicelib.documents"},
     "chalicelib/documents": {
         "chalicelib.core",

@@ -482,5 +482,6 @@ export function createPeople(ctx) {
   }
 
   const names = () => new Map(state.list.map((person) => [person.id, person.name]));
-  return { render, load, names, lang: currentLang };
+  const selected = () => [...state.selected]; // the email panel sends to them
+  return { render, load, names, selected, lang: currentLang };
 }

@@ -4,6 +4,7 @@
 // A failed save keeps what was typed in the form.
 
 import { Offline, clear, el, translator } from "./common.js";
+import { emailHistory, sentAgain } from "./dashboard-email.js";
 
 const t = translator({
   id: {
@@ -314,6 +315,7 @@ export async function openDetail(ctx, box, id, hooks) {
         ),
         el("h4", { text: t("checkins") }),
         checkins.length ? el("ul", { class: "checkins" }, checkins) : el("p", { class: "hint", text: t("no_checkins") }),
+        emailHistory(person.emails, (kind) => act("POST", "/emails", { body: { kind, attendee_ids: [person.attendee_id] } }, async () => (await reload(), say("ok", sentAgain())))),
         cancelButton,
         person.status === "active" ? el("details", { class: "edit" }, el("summary", { "data-testid": "edit-open", text: t("edit") }), form) : null,
       ),

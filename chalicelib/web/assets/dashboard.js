@@ -27,6 +27,7 @@ import {
 } from "./common.js";
 import { createCertificates } from "./dashboard-certificates.js";
 import { createImport } from "./dashboard-import.js";
+import { createEmail } from "./dashboard-email.js";
 import { createPeople } from "./dashboard-people.js";
 import { createScans } from "./dashboard-scans.js";
 import { allowancesPanel } from "./dashboard-allowances.js";
@@ -476,6 +477,8 @@ const importer = createImport({
   refused: (reply) => refused(reply),
   onImported: () => (refreshCounts(), people.load()),
 });
+// The email panel (API.md §14): badges to everyone or the list's selection, certificates.
+const email = createEmail({ authorised: (...args) => authorised(...args), refused: (reply) => refused(reply), selected: () => people.selected() });
 
 function renderDashboard() {
   ui.notices = {};
@@ -523,7 +526,7 @@ function renderDashboard() {
     el("div", { class: "grid-2" }, left, right),
     scans.render(),
   );
-  main.append(certificates.render());
+  main.append(certificates.render(), email.render());
   renderCounts();
   renderBreakdowns();
   renderTokenList();
