@@ -85,9 +85,18 @@ def retention_ends(event: Event) -> datetime:
     return _local_midnight_after(event, event.days[-1].date) + timedelta(days=event.retention_days)
 
 
-def expires_at(event: Event) -> int:
-    """Retention's end as DynamoDB's TTL wants it: epoch seconds."""
-    return int(retention_ends(event).timestamp())
+def expires_at(event: Event, given_at: datetime | None = None) -> int:
+    """Retention's end as DynamoDB's TTL wants it: epoch seconds.
+
+    Data given after the event (a late registration, a rehearsal on the real
+    clock) is kept `retention_days` from the day it was given, never born
+    already expired.
+    """
+    ends = retention_ends(event)
+    if given_at is not None:
+        given = given_at.astimezone(event.zone).date()
+        ends = max(ends, _local_midnight_after(event, given) + timedelta(days=event.retention_days))
+    return int(ends.timestamp())
 
 
 # --- erasure ------------------------------------------------------------------

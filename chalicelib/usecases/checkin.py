@@ -106,7 +106,7 @@ class Scan:
             body=dict(answer.body),
             late=self.late,
             source=self.source,
-            expires_at=expires_at(event) if attendee else None,
+            expires_at=expires_at(event, self.received_at) if attendee else None,
         )
 
 

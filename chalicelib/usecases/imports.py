@@ -121,7 +121,7 @@ class Imports:
             source="import",
             language=reg.language,
             consent=consent_record(event, None, reg.language, IMPORT, now),
-            expires_at=expires_at(event),
+            expires_at=expires_at(event, now),
         )
         manage = ManageToken.made(self._badges, event.id, f"import\0{attendee_id}")
         return NewRegistration(

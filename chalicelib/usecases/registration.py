@@ -262,7 +262,7 @@ class Registrations:
             consent=consent_record(
                 record.event, registration.consent_version, registration.language, channel, now
             ),
-            expires_at=expires_at(record.event),
+            expires_at=expires_at(record.event, now),
         )
 
     def badge_view(self, code: str) -> shapes.BadgeHolder:

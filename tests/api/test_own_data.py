@@ -291,6 +291,20 @@ def test_retention_follows_the_events_retention_days(api, organiser, clock):
     assert export["registration"]["retention_ends"] == "2016-12-30T17:00:00Z"
 
 
+def test_data_given_after_the_event_is_kept_its_own_retention(api, clock, dynamodb):
+    """A registration made long after the event (a rehearsal on the real clock) is
+    not born erased: it is kept `retention_days` from the day it was given."""
+    clock.set(jakarta("2026-11-30T10:00"))
+    late = api.post(f"/events/{WORKSHOP_ID}/registrations", registration_body()).json
+    item = dynamodb.get_item(
+        TableName=TABLE,
+        Key={"pk": {"S": f"ATTENDEE#{late['attendee_id']}"}, "sk": {"S": "ATTENDEE"}},
+    )["Item"]
+    assert int(item[TTL_ATTRIBUTE]["N"]) == int(jakarta("2027-12-01T00:00").timestamp())
+    assert api.get(late["badge"]["url"]).status == 200
+    assert api.get(own(late)).status == 200
+
+
 def test_the_table_deletes_expired_items_by_their_ttl(dynamodb):
     described = dynamodb.describe_time_to_live(TableName=TABLE)["TimeToLiveDescription"]
     assert described == {"TimeToLiveStatus": "ENABLED", "AttributeName": TTL_ATTRIBUTE}
