@@ -29,8 +29,10 @@ from chalicelib.core.queries import (
     AttendeeQuery,
     PaperSignatures,
     PaymentRequest,
+    RosterQuery,
     ScanQuery,
 )
+from chalicelib.core.roster import Roster
 from chalicelib.usecases.cancellations import Cancellations
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
@@ -44,6 +46,7 @@ from chalicelib.usecases.printing import Printing
 from chalicelib.usecases.privacy import OwnData
 from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
 from chalicelib.usecases.reports import Reports
+from chalicelib.usecases.roster import RosterWork
 from chalicelib.usecases.tokens import Tokens
 
 __all__ = ["Answer", "BadgeHolder", "Hadir"]
@@ -78,6 +81,7 @@ class Hadir:
         self._own = OwnData(stores, clock, badges, retrying)
         self._cancellations = Cancellations(stores, clock, retrying)
         self._money = Money(stores, clock)
+        self._roster = RosterWork(stores, clock, badges)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -276,3 +280,7 @@ class Hadir:
 
     def unpaid(self, event_id: str, code: str, on: date) -> dict:
         return self._money.unpaid(event_id, code, on)
+
+    # the desk without a network (API.md section 13)
+    def roster(self, event_id: str, query: RosterQuery, staff: Staff) -> Roster:
+        return self._roster.roster(event_id, query, staff)

@@ -130,6 +130,7 @@ class Privacy(Protocol):
         changes: dict[str, Any],
         before: SearchTerms,
         after: SearchTerms,
+        at: datetime,
     ) -> Attendee: ...
     def cancel(
         self, record: EventRecord, attendee: Attendee, manage_hash: str, at: datetime
@@ -155,6 +156,12 @@ class Money(Protocol):
     def signed_on(self, event_id: str, on: date) -> set[str]: ...
 
 
+class Roster(Protocol):
+    def changed_since(
+        self, event_id: str, since: datetime, cursor: str | None, limit: int
+    ) -> tuple[list[str], str | None]: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -172,6 +179,8 @@ class Stores(Protocol):
     def privacy(self) -> Privacy: ...
     @property
     def money(self) -> Money: ...
+    @property
+    def roster(self) -> Roster: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

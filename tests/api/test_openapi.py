@@ -167,6 +167,8 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/reconciliation"): {200},
     ("GET", "/events/{event_id}/sign-in-sheet/rows"): {200},
     ("GET", "/events/{event_id}/allowances/{code}/unpaid"): {200},
+    # Section 13, the desk without a network.
+    ("GET", "/events/{event_id}/roster"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -809,6 +811,7 @@ def test_every_json_reply_validates_against_its_declared_schema(
     check("GET", f"{events}/sign-in-sheet/rows", reply, 200)
     reply = api.get(f"{at}/allowances/transport/unpaid?date=2016-11-29", token=desk_token)
     check("GET", f"{events}/allowances/{{code}}/unpaid", reply, 200)
+    check("GET", f"{events}/roster", api.get(f"{at}/roster", token=desk_token), 200)
     # Certificates: one person short of the rule, one eligible, once the event is over.
     event = api.get(at).json
     rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}
