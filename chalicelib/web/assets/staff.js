@@ -16,6 +16,7 @@ import {
   tokenForm,
 } from "./common.js";
 import { createCheckin } from "./checkin.js";
+import { createRoster } from "./roster.js";
 import { preloadDecoder } from "./scanner.js";
 
 // How a page checks its token. Each asks the API something only a token
@@ -56,6 +57,8 @@ export function scanningFrame({
   let token = null;
   let event = null;
   const checkin = createCheckin({ getToken: () => token, describe, syncLine, onUnauthorized: refused, overlayMs });
+  // The roster on the device (IndexedDB), refreshed every 30 s with `since` (API.md section 13).
+  const roster = createRoster({ getToken: () => token });
 
   function header() {
     return el(
@@ -172,12 +175,14 @@ export function scanningFrame({
     // The server's clock first ("today" and queued scans go by it); the decoder
     // too, so that scanning can start even if the network drops from now on.
     await Promise.all([checkin.start(), preloadDecoder()]);
+    roster.start();
     view = "main";
     renderMain();
   }
 
   return {
     checkin,
+    roster,
     header,
     boot,
     signOut,
