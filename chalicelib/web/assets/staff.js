@@ -56,9 +56,21 @@ export function scanningFrame({
   let tokenKind = tokenKinds[0];
   let token = null;
   let event = null;
-  const checkin = createCheckin({ getToken: () => token, describe, syncLine, onUnauthorized: refused, overlayMs });
   // The roster on the device (IndexedDB), refreshed every 30 s with `since` (API.md section 13).
   const roster = createRoster({ getToken: () => token });
+  // Offline, the page decides as the server would, from the roster and its own
+  // queue; with no roster on the device yet it only says "saved".
+  const decideOffline = (entry, queued) =>
+    event && roster.size() ? roster.decide(entry, event, new Date(entry.scanned_at), queued) : null;
+  const checkin = createCheckin({
+    getToken: () => token,
+    describe,
+    syncLine,
+    onUnauthorized: refused,
+    overlayMs,
+    decideOffline,
+    getEvent: () => event,
+  });
 
   function header() {
     return el(
