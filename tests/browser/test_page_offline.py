@@ -1,0 +1,244 @@
+"""The desk and the kiosk without a network (API.md section 13), in headless Chromium
+with the fake camera: offline decisions from the roster on the device, the queue in
+IndexedDB and its failure paths, the sync and its list of differences.
+
+The server is really stopped under the page where it matters (its data directory
+kept, started again on the same port); elsewhere DevTools' offline emulation, or a
+503 answered in the page itself (a fetch wrapper installed before the page's
+scripts, test-only), stands for the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import quote
+
+import pytest
+
+from tests.support.browser import (
+    ORGANISER,
+    PHONE,
+    all_by_testid,
+    badge_png,
+    badge_video,
+    by_testid,
+    chromium,
+    mint_desk_token,
+    register,
+    set_offline,
+    visible_testid,
+    wait_for,
+)
+from tests.support.localstack import (
+    WORKSHOP,
+    Stack,
+    free_port,
+    launch_run_local,
+    require_java,
+    stop,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.stack]
+
+DAY_ONE = "2016-11-29"
+DB = f"hadir.{WORKSHOP}"
+
+
+# --- the page's IndexedDB, read from the test ------------------------------------
+
+READ_STORE = """
+const [name, store, done] = arguments;
+const request = indexedDB.open(name);
+request.onerror = () => done(null);
+request.onsuccess = () => {
+  const db = request.result;
+  if (!db.objectStoreNames.contains(store)) { db.close(); return done(null); }
+  const all = db.transaction(store).objectStore(store).getAll();
+  all.onsuccess = () => { db.close(); done(all.result); };
+  all.onerror = () => { db.close(); done(null); };
+};
+"""
+
+
+def stored(driver, store: str) -> list[dict]:
+    return driver.execute_async_script(READ_STORE, DB, store) or []
+
+
+def roster_knows(attendee_id: str):
+    def condition(driver):
+        return any(person["id"] == attendee_id for person in stored(driver, "people"))
+
+    return condition
+
+
+# A test-only wrapper of the page's fetch, installed before any of its scripts: it
+# notes every check-in POST (in order) and, while localStorage says so, answers
+# them 503 itself, as a gateway would. Nothing of it is in the product.
+FETCH_SHIM = """
+(() => {
+  const real = window.fetch;
+  window.fetch = function (input, init) {
+    const url = String((input && input.url) || input);
+    if (url.includes('/checkins') && init && init.method === 'POST' && init.body) {
+      const sent = JSON.parse(localStorage.getItem('test.sent') || '[]');
+      const body = JSON.parse(init.body);
+      if (body.scan_id) {
+        const refused = localStorage.getItem('test.answer503') === '1';
+        sent.push({ scan_id: body.scan_id, answered: refused ? 503 : 0 });
+        localStorage.setItem('test.sent', JSON.stringify(sent));
+        if (refused) {
+          const error = { error: { code: 'service_unavailable', message: 'test' } };
+          return Promise.resolve(new Response(JSON.stringify(error), {
+            status: 503, headers: { 'Content-Type': 'application/json' } }));
+        }
+      }
+    }
+    return real.apply(this, arguments);
+  };
+})();
+"""
+
+
+def install_shim(driver) -> None:
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FETCH_SHIM})
+
+
+def answer_503(driver, on: bool) -> None:
+    driver.execute_script(
+        "localStorage.setItem('test.answer503', arguments[0] ? '1' : '0')", bool(on)
+    )
+
+
+def sent(driver) -> list[dict]:
+    return driver.execute_script("return JSON.parse(localStorage.getItem('test.sent') || '[]')")
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+def open_page(driver, base: str, page: str, token: str, attendee_ids: list[str]) -> None:
+    driver.get(f"{base}/{page}/{WORKSHOP}#token={token}")
+    ready = "event-title" if page == "desk" else "start-scan"
+    wait_for(driver, visible_testid(ready), f"the {page} page did not open")
+    for attendee_id in attendee_ids:
+        wait_for(driver, roster_knows(attendee_id), "the roster did not reach the device")
+
+
+def shown_result(kind: str, offline: bool | None = None):
+    def condition(driver):
+        found = visible_testid("result")(driver)
+        if not found or found.get_attribute("data-result") != kind:
+            return False
+        if offline is not None and (found.get_attribute("data-offline") == "true") != offline:
+            return False
+        return found
+
+    return condition
+
+
+def stop_camera(driver) -> None:
+    """No more reads: the badge would be read again after 10 s."""
+    driver.execute_script("document.querySelector('[data-testid=\"stop-scan\"]').click()")
+
+
+def queue_empty(driver) -> bool:
+    return not visible_testid("queue-banner")(driver) and stored(driver, "queue") == []
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+def checkins_of(stack: Stack, attendee_id: str) -> list[dict]:
+    status, body = stack.json("GET", f"/events/{WORKSHOP}/attendees/{attendee_id}", token=ORGANISER)
+    assert status == 200, body
+    return body["checkins"]
+
+
+def scans_of(stack: Stack, attendee_id: str) -> list[dict]:
+    scans, cursor = [], None
+    while True:
+        path = f"/events/{WORKSHOP}/scans?limit=200"
+        status, body = stack.json(
+            "GET", path + (f"&next={quote(cursor)}" if cursor else ""), token=ORGANISER
+        )
+        assert status == 200, body
+        scans += [scan for scan in body["scans"] if scan["attendee_id"] == attendee_id]
+        cursor = body["next"]
+        if not cursor:
+            return scans
+
+
+# --- (d) the server stopped under the page ----------------------------------------------
+
+
+@contextlib.contextmanager
+def server(data_dir: str, port: int, clock_start: str) -> Iterator[Stack]:
+    """make run on DynamoDB Local, on `data_dir` and `port`: stopped and started
+    again on both, it keeps every registration, token and check-in."""
+    require_java()
+    env = {
+        **os.environ,
+        "HADIR_ENGINE": "dynamodb-local",
+        "HADIR_DATA_DIR": data_dir,
+        "HADIR_ORGANISER_TOKEN": ORGANISER,
+        "HADIR_CLOCK_START": clock_start,
+    }
+    launched = launch_run_local(env, port=port)
+    try:
+        yield Stack(
+            f"{launched.scheme}://127.0.0.1:{launched.port}",
+            launched.process,
+            launched.lines,
+            ORGANISER,
+            launched.banner,
+        )
+    finally:
+        stop(launched.process)
+
+
+def test_server_stopped_the_desk_decides_green_and_the_scan_arrives_once(tmp_path):
+    data_dir = tempfile.mkdtemp(prefix="hadir-offline-")
+    port = free_port()
+    with contextlib.ExitStack() as exits:
+        with server(data_dir, port, "2016-11-29T09:00:00+07:00") as first:
+            token = mint_desk_token(first, "Meja A")
+            ayu = register(first, "Ayu Lestari", "ayu.offline@example.org", "Yayasan Hutan Lestari")
+            camera = badge_video([badge_png(first, ayu["badge"]["code"])], tmp_path / "ayu.y4m")
+            driver = exits.enter_context(chromium(PHONE, camera=camera))
+            open_page(driver, first.base, "desk", token, [ayu["attendee_id"]])
+
+        # The server is gone (its process stopped, not an emulation).
+        by_testid(driver, "start-scan").click()
+        result = wait_for(driver, shown_result("ok", offline=True), "no green decided offline")
+        assert "Ayu Lestari" in result.text
+        assert "Yayasan Hutan Lestari" in result.text
+        assert "OFFLINE" in by_testid(driver, "offline-mark").text
+        stop_camera(driver)
+        [queued] = stored(driver, "queue")
+        assert (queued["code"], queued["shown"]) == (ayu["badge"]["code"], "ok")
+        wait_for(
+            driver,
+            lambda d: "1 pindaian menunggu jaringan" in (visible_testid("queue-banner")(d).text),
+            "the banner did not count the waiting scan",
+        )
+
+        # The same data, the same port, a few minutes on: the page's retry sends it.
+        with server(data_dir, port, "2016-11-29T09:05:00+07:00") as again:
+            wait_for(driver, queue_empty, "the queued scan was not sent")
+            accepted = [
+                item
+                for item in all_by_testid(driver, "sync-result")
+                if item.get_attribute("data-result") == "ok"
+            ]
+            assert len(accepted) == 1 and "Ayu Lestari" in accepted[0].text
+            assert all_by_testid(driver, "difference") == []  # green, as shown
+            [checkin] = checkins_of(again, ayu["attendee_id"])
+            assert (checkin["date"], checkin["desk"]) == (DAY_ONE, "Meja A")
+            scans = scans_of(again, ayu["attendee_id"])
+            assert [scan["scan_id"] for scan in scans] == [queued["scan_id"]]
+            seen = datetime.fromisoformat(queued["scanned_at"]).replace(microsecond=0)
+            assert datetime.fromisoformat(scans[0]["scanned_at"]) == seen
