@@ -242,3 +242,79 @@ def test_server_stopped_the_desk_decides_green_and_the_scan_arrives_once(tmp_pat
             assert [scan["scan_id"] for scan in scans] == [queued["scan_id"]]
             seen = datetime.fromisoformat(queued["scanned_at"]).replace(microsecond=0)
             assert datetime.fromisoformat(scans[0]["scanned_at"]) == seen
+
+
+# --- the queue's failure paths (the shared page stack, answers of 503 in the page) ------
+
+
+@pytest.fixture(scope="module")
+def desk_token(stack):
+    return mint_desk_token(stack, "Meja Antrean")
+
+
+def test_a_resend_answered_503_keeps_the_scan_and_its_scan_id_across_a_reload(
+    stack, desk_token, tmp_path
+):
+    budi = register(stack, "Budi Santoso", "budi.offline-503@example.org", "Komunitas Pesisir")
+    camera = badge_video([badge_png(stack, budi["badge"]["code"])], tmp_path / "budi.y4m")
+    with chromium(PHONE, camera=camera) as driver:
+        install_shim(driver)
+        open_page(driver, stack.base, "desk", desk_token, [budi["attendee_id"]])
+        answer_503(driver, True)
+        by_testid(driver, "start-scan").click()
+        wait_for(driver, shown_result("ok", offline=True), "a 503 was not decided offline")
+        stop_camera(driver)
+        [queued] = stored(driver, "queue")
+        scan_id = queued["scan_id"]
+
+        # Resent by the retry timer, answered 503 again: kept, with its scan_id.
+        wait_for(driver, lambda d: len(sent(d)) >= 3, "the queue was not resent")
+        assert {entry["scan_id"] for entry in sent(driver)} == {scan_id}
+        assert [entry["scan_id"] for entry in stored(driver, "queue")] == [scan_id]
+
+        # The queue survives a reload.
+        driver.refresh()
+        wait_for(driver, visible_testid("event-title"), "the desk did not open again")
+        banner = wait_for(driver, visible_testid("queue-banner"), "no banner after the reload")
+        assert "1 pindaian menunggu jaringan" in banner.text
+        assert [entry["scan_id"] for entry in stored(driver, "queue")] == [scan_id]
+        assert checkins_of(stack, budi["attendee_id"]) == []
+
+        answer_503(driver, False)
+        wait_for(driver, queue_empty, "the queue was not sent once the server answered")
+    [checkin] = checkins_of(stack, budi["attendee_id"])
+    assert checkin["desk"] == "Meja Antrean"
+    assert [scan["scan_id"] for scan in scans_of(stack, budi["attendee_id"])] == [scan_id]
+
+
+def test_the_queue_goes_oldest_first_and_a_new_scan_waits_behind_it(stack, desk_token, tmp_path):
+    dewi = register(stack, "Dewi Kartika", "dewi.offline-order@example.org", "Media Hijau")
+    eko = register(stack, "Eko Prasetyo", "eko.offline-order@example.org", "Media Hijau")
+    camera = badge_video(
+        [badge_png(stack, dewi["badge"]["code"]), badge_png(stack, eko["badge"]["code"])],
+        tmp_path / "two.y4m",
+    )
+    with chromium(PHONE, camera=camera) as driver:
+        install_shim(driver)
+        open_page(driver, stack.base, "desk", desk_token, [dewi["attendee_id"], eko["attendee_id"]])
+        answer_503(driver, True)
+        by_testid(driver, "start-scan").click()
+        wait_for(driver, lambda d: len(stored(d, "queue")) >= 2, "two scans were not queued")
+        stop_camera(driver)
+        first, second = stored(driver, "queue")[:2]
+        assert (first["shown"], second["shown"]) == ("ok", "ok")
+        # The second was never sent ahead: only the oldest is tried, again and again.
+        tried = len(sent(driver))
+        wait_for(driver, lambda d: len(sent(d)) >= tried + 2, "the queue was not resent")
+        assert second["scan_id"] not in {entry["scan_id"] for entry in sent(driver)}
+
+        answer_503(driver, False)
+        wait_for(driver, queue_empty, "the queue was not sent")
+        delivered = [entry["scan_id"] for entry in sent(driver) if entry["answered"] == 0]
+        assert delivered[:2] == [first["scan_id"], second["scan_id"]]
+    by_code = {dewi["badge"]["code"]: dewi, eko["badge"]["code"]: eko}
+    one = scans_of(stack, by_code[first["code"]]["attendee_id"])
+    two = scans_of(stack, by_code[second["code"]]["attendee_id"])
+    assert [scan["scan_id"] for scan in one] == [first["scan_id"]]
+    assert [scan["scan_id"] for scan in two] == [second["scan_id"]]
+    assert one[0]["received_at"] <= two[0]["received_at"]
