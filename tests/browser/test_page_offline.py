@@ -18,6 +18,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from tests.support.browser import (
     ORGANISER,
@@ -318,3 +319,70 @@ def test_the_queue_goes_oldest_first_and_a_new_scan_waits_behind_it(stack, desk_
     assert [scan["scan_id"] for scan in one] == [first["scan_id"]]
     assert [scan["scan_id"] for scan in two] == [second["scan_id"]]
     assert one[0]["received_at"] <= two[0]["received_at"]
+
+
+# --- two desks, the kiosk (DevTools' offline emulation) -----------------------------------
+
+
+def test_two_desks_offline_check_in_one_person_once_and_list_one_difference(stack, tmp_path):
+    fajar = register(stack, "Fajar Nugroho", "fajar.offline-two@example.org", "Walhi")
+    camera = badge_video([badge_png(stack, fajar["badge"]["code"])], tmp_path / "fajar.y4m")
+    tokens = {
+        "Meja A": mint_desk_token(stack, "Meja A"),
+        "Meja B": mint_desk_token(stack, "Meja B"),
+    }
+    with contextlib.ExitStack() as exits:
+        desks = {label: exits.enter_context(chromium(PHONE, camera=camera)) for label in tokens}
+        for label, driver in desks.items():
+            open_page(driver, stack.base, "desk", tokens[label], [fajar["attendee_id"]])
+            set_offline(driver, True)
+            by_testid(driver, "start-scan").click()
+            result = wait_for(driver, shown_result("ok", offline=True), f"{label}: no green")
+            assert "Fajar Nugroho" in result.text
+            stop_camera(driver)
+        assert checkins_of(stack, fajar["attendee_id"]) == []
+
+        # Back one after the other: the second desk's green was wrong, and says so.
+        for label in ("Meja A", "Meja B"):
+            set_offline(desks[label], False)
+            wait_for(desks[label], queue_empty, f"{label}: the queue was not sent")
+        assert all_by_testid(desks["Meja A"], "difference") == []
+        [difference] = all_by_testid(desks["Meja B"], "difference")
+        text = difference.find_element(By.CSS_SELECTOR, ".who").text
+        assert text.startswith("Fajar Nugroho: ditampilkan hijau (offline) pukul 09:"), text
+        assert "server: sudah check-in pukul 09:" in text and text.endswith("di Meja A"), text
+        # Kept on the device: still listed after a reload.
+        desks["Meja B"].refresh()
+        wait_for(desks["Meja B"], visible_testid("difference"), "the difference was not kept")
+
+    [checkin] = checkins_of(stack, fajar["attendee_id"])
+    assert checkin["desk"] == "Meja A"
+    results = sorted(
+        (scan["desk"], scan.get("result") or scan.get("error_code"))
+        for scan in scans_of(stack, fajar["attendee_id"])
+    )
+    assert results == [("Meja A", "checked_in"), ("Meja B", "already_checked_in")]
+
+
+def test_the_kiosk_greets_offline_by_display_name_from_the_roster(stack, tmp_path):
+    kiosk_token = mint_desk_token(stack, "Kios Offline", role="kiosk")
+    tini = register(
+        stack,
+        "Kartini Wulandari",
+        "tini.offline-kiosk@example.org",
+        "Yayasan Rahasia",
+        display_name="Tini",
+    )
+    camera = badge_video([badge_png(stack, tini["badge"]["code"])], tmp_path / "tini.y4m")
+    with chromium(PHONE, camera=camera) as driver:
+        open_page(driver, stack.base, "kiosk", kiosk_token, [tini["attendee_id"]])
+        set_offline(driver, True)
+        by_testid(driver, "start-scan").click()
+        result = wait_for(driver, shown_result("ok", offline=True), "the kiosk did not greet")
+        assert "Selamat datang, Tini!" in result.text
+        for private in ("Kartini", "Wulandari", "Yayasan Rahasia"):
+            assert private not in driver.page_source
+        set_offline(driver, False)
+        wait_for(driver, queue_empty, "the kiosk's queue was not sent")
+    [checkin] = checkins_of(stack, tini["attendee_id"])
+    assert (checkin["date"], checkin["desk"]) == (DAY_ONE, "Kios Offline")
