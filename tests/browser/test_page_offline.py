@@ -30,7 +30,9 @@ from tests.support.browser import (
     chromium,
     mint_desk_token,
     register,
+    roster_knows,
     set_offline,
+    stored,
     visible_testid,
     wait_for,
 )
@@ -46,34 +48,6 @@ from tests.support.localstack import (
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
 DAY_ONE = "2016-11-29"
-DB = f"hadir.{WORKSHOP}"
-
-
-# --- the page's IndexedDB, read from the test ------------------------------------
-
-READ_STORE = """
-const [name, store, done] = arguments;
-const request = indexedDB.open(name);
-request.onerror = () => done(null);
-request.onsuccess = () => {
-  const db = request.result;
-  if (!db.objectStoreNames.contains(store)) { db.close(); return done(null); }
-  const all = db.transaction(store).objectStore(store).getAll();
-  all.onsuccess = () => { db.close(); done(all.result); };
-  all.onerror = () => { db.close(); done(null); };
-};
-"""
-
-
-def stored(driver, store: str) -> list[dict]:
-    return driver.execute_async_script(READ_STORE, DB, store) or []
-
-
-def roster_knows(attendee_id: str):
-    def condition(driver):
-        return any(person["id"] == attendee_id for person in stored(driver, "people"))
-
-    return condition
 
 
 # A test-only wrapper of the page's fetch, installed before any of its scripts: it
