@@ -265,7 +265,7 @@ def roster() -> None:
         moto.reset()
         started = time.perf_counter()
         raw = wire = pages = people = 0
-        path = f"{moto.base}/roster"
+        path: str | None = f"{moto.base}/roster"
         since = None
         while path:
             reply = moto.http.request(
