@@ -175,7 +175,33 @@ def server(data_dir: str, port: int, clock_start: str) -> Iterator[Stack]:
         stop(launched.process)
 
 
-def test_server_stopped_the_desk_decides_green_and_the_scan_arrives_once(tmp_path):
+# What a desk needs to load and scan without its server (jsQR: headless Chromium
+# on Linux has no BarcodeDetector).
+OFFLINE_FILES = (
+    "desk.js",
+    "common.js",
+    "checkin.js",
+    "roster.js",
+    "staff.js",
+    "scanner.js",
+    "desk-allowances.js",
+    "hadir.css",
+    "desk.css",
+    "jsQR-1.4.0.js",
+)
+
+CACHED = """
+const done = arguments[0];
+caches.open('hadir-pages-v1').then((cache) => cache.keys())
+  .then((keys) => done(keys.map((request) => request.url))).catch(() => done([]));
+"""
+
+
+def cached(driver) -> list[str]:
+    return driver.execute_async_script(CACHED)
+
+
+def test_server_stopped_the_desk_decides_green_reloads_and_the_scan_arrives_once(tmp_path):
     data_dir = tempfile.mkdtemp(prefix="hadir-offline-")
     port = free_port()
     with contextlib.ExitStack() as exits:
@@ -185,6 +211,12 @@ def test_server_stopped_the_desk_decides_green_and_the_scan_arrives_once(tmp_pat
             camera = badge_video([badge_png(first, ayu["badge"]["code"])], tmp_path / "ayu.y4m")
             driver = exits.enter_context(chromium(PHONE, camera=camera))
             open_page(driver, first.base, "desk", token, [ayu["attendee_id"]])
+            # The service worker has kept the page, its modules and the decoder.
+            page = f"{first.base}/desk/{WORKSHOP}"
+            wanted = {page, *(f"{first.base}/assets/{name}" for name in OFFLINE_FILES)}
+            wait_for(
+                driver, lambda d: wanted <= set(cached(d)), "the page was not kept for offline"
+            )
 
         # The server is gone (its process stopped, not an emulation).
         by_testid(driver, "start-scan").click()
@@ -200,6 +232,14 @@ def test_server_stopped_the_desk_decides_green_and_the_scan_arrives_once(tmp_pat
             lambda d: "1 pindaian menunggu jaringan" in (visible_testid("queue-banner")(d).text),
             "the banner did not count the waiting scan",
         )
+
+        # Reloaded while the server is still down: the page loads from the service
+        # worker's cache, with the queue kept in IndexedDB.
+        driver.refresh()
+        wait_for(driver, visible_testid("event-title"), "the desk did not load without its server")
+        banner = wait_for(driver, visible_testid("queue-banner"), "no queue after the reload")
+        assert "1 pindaian menunggu jaringan" in banner.text
+        assert [entry["scan_id"] for entry in stored(driver, "queue")] == [queued["scan_id"]]
 
         # The same data, the same port, a few minutes on: the page's retry sends it.
         with server(data_dir, port, "2016-11-29T09:05:00+07:00") as again:
