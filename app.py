@@ -35,7 +35,7 @@ from chalicelib.api.routes import (
 )
 from chalicelib.config import ConfigurationError, cors_origins
 from chalicelib.core import money_shapes, shapes
-from chalicelib.core.auth import DESK, ORGANISER
+from chalicelib.core.auth import DESK, KIOSK, ORGANISER
 from chalicelib.core.certificates import certificate_not_found, normalise_number
 from chalicelib.core.errors import Code, event_not_found, validation_error
 from chalicelib.core.imports import ImportQuery, ImportReport, ImportResult
@@ -61,11 +61,13 @@ from chalicelib.core.queries import (
     DayQuery,
     PaperSignatures,
     PaymentRequest,
+    RosterQuery,
     ScanQuery,
     SheetRowsQuery,
     SignInSheetColumnsQuery,
     SignInSheetQuery,
 )
+from chalicelib.core.roster import Roster
 
 if TYPE_CHECKING:
     from chalice.app import Request
@@ -376,6 +378,31 @@ def check_in(call: Call, event_id: str) -> Response:
     # The use case reads the token with its own batch read, and checks it first.
     answer = hadir().check_in(event_id, call.body, call.gate)
     return json_response(answer.body, outcome_status(answer.outcome))
+
+
+@route(
+    "/events/{event_id}/roster",
+    "GET",
+    summary="The roster a desk or kiosk keeps on the device",
+    description="Everyone, by name, a page at a time (`next`); with `since` (the `since` of "
+    "an earlier answer), only the people changed after it: one Query of the event's change "
+    "index, never a Scan. Each person: `id`, `name`, `display_name`, `organisation`, `status`, "
+    "`days`, `badge_sha256` (the hex SHA-256 of the current badge code, upper case, as issued) "
+    "and `checkins` by date. A kiosk gets no `name` or `organisation`; anyone not active "
+    "(cancelled, withdrawn, erased) is listed by `id` and `status` only. Not cached.",
+    role=KIOSK,
+    query=RosterQuery,
+    query_notes={
+        "since": "The `since` of an earlier answer: only the people changed after it "
+        "(a time with an offset, e.g. `2016-11-29T01:52:00Z`).",
+        "limit": "At most this many people on the page (up to 500).",
+    },
+    replies={200: Reply("A page of the roster.", Roster)},
+    errors=(Code.EVENT_NOT_FOUND,),
+    notes={Code.VALIDATION_ERROR: f"`since` not a time with an offset, {BAD_PAGE}."},
+)
+def roster(call: Call, event_id: str) -> Response:
+    return json_response(hadir().roster(event_id, call.query, call.staff), headers=NO_STORE)
 
 
 @route(

@@ -107,6 +107,7 @@ def export_items(client: Any, table: str, event_id: str) -> list[dict]:
     from chalicelib.core.search import search_terms
     from chalicelib.core.text import normalise_email
     from chalicelib.store import keys
+    from chalicelib.store.roster import roster_partition
 
     found: dict[tuple[str, str], dict] = {}
 
@@ -122,6 +123,8 @@ def export_items(client: Any, table: str, event_id: str) -> list[dict]:
     attendees = list(_batch_get(client, table, attendee_keys))
     keep(attendees)
     keep(_batch_get(client, table, _index_keys(client, table, keys.scans_partition(event_id))))
+    # The roster's change index (chalicelib/store/roster.py): one small item per attendee.
+    keep(_batch_get(client, table, _index_keys(client, table, roster_partition(event_id))))
     emails, partitions = [], set()
     for attendee in attendees:
         email = attendee.get("email", {}).get("S")

@@ -32,7 +32,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +204,104 @@ def scaling() -> None:
                 status, body = moto.call("GET", path, None, "org")
                 assert status == 200, body
                 row("Items read", f"{name}, {size:,} attendees", str(moto.items_read), target)
+
+
+ROSTER_PEOPLE = 5000
+ROSTER_TARGET = 1024 * 1024  # the first load, gzipped (issue 20)
+
+
+def _roster_people(client, event_id: str, count: int) -> None:
+    """`count` registrations with varied names and organisations (random syllables, so
+    that gzip gets no help from repeats), half of them checked in on day 1."""
+    import random
+    from datetime import date
+
+    from boto3.dynamodb.types import TypeSerializer
+
+    from chalicelib.core.badges import new_attendee_id
+    from chalicelib.core.domain import ACTIVE, Attendee, Checkin
+    from chalicelib.store.codec import attendee_item
+
+    rng = random.Random(20)
+    syllables = [a + b for a in "bdghjklmnprstwy" for b in "aiueo"]
+
+    def word(parts: int) -> str:
+        return "".join(rng.choice(syllables) for _ in range(parts)).capitalize()
+
+    dump = TypeSerializer().serialize
+    items = []
+    for index in range(count):
+        days = [date(2016, 11, 29), date(2016, 11, 30)]
+        at = datetime(2016, 11, 29, 1, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
+        attendee = Attendee(
+            id=new_attendee_id(),
+            event_id=event_id,
+            name=f"{word(3)} {word(2)} {word(3)}",
+            email=f"r{index}@example.org",
+            organisation=f"Yayasan {word(3)} {word(2)}",
+            days=days,
+            status=ACTIVE,
+            badge_serial=rng.choice([0, 0, 0, 0, 1]),
+            registered_at=datetime(2016, 11, 1, tzinfo=UTC),
+            checkins={days[0]: Checkin(at, "Meja A", None, f"s{index}")} if index % 2 else {},
+        )
+        items.append(attendee_item(attendee))
+    for start in range(0, len(items), 25):
+        batch = [
+            {"PutRequest": {"Item": {k: dump(v) for k, v in item.items() if v is not None}}}
+            for item in items[start : start + 25]
+        ]
+        client.batch_write_item(RequestItems={"hadir-test": batch})
+
+
+def roster() -> None:
+    """The desk's roster (API.md section 13): the first load of 5,000 people, gzipped,
+    and a refresh after one check-in."""
+    import gzip
+
+    section = "The roster (desk without a network)"
+    with Moto() as moto:
+        _roster_people(moto.client, moto.event_id, ROSTER_PEOPLE)
+        _, desk = moto.call("POST", f"{moto.base}/desk-tokens", {"label": "Bench"}, "org")
+        desk = desk["token"]
+        moto.reset()
+        started = time.perf_counter()
+        raw = wire = pages = people = 0
+        path: str | None = f"{moto.base}/roster"
+        since = None
+        while path:
+            reply = moto.http.request(
+                "GET", path, headers={"Authorization": f"Bearer {desk}"}, body=b""
+            )
+            assert reply.status_code == 200, reply.body
+            body = json.loads(reply.body)
+            since = since or body["since"]
+            raw += len(reply.body)
+            wire += len(gzip.compress(reply.body, 6))
+            pages += 1
+            people += len(body["attendees"])
+            path = f"{moto.base}/roster?next={body['next']}" if body["next"] else None
+        elapsed = time.perf_counter() - started
+        assert people == ROSTER_PEOPLE, people
+        row(
+            section,
+            f"first load, {ROSTER_PEOPLE:,} people (desk)",
+            f"{wire / 1024:.0f} KB gzip ({raw / 1024:.0f} KB raw), {pages} pages, "
+            f"{sum(moto.requests.values())} requests, {elapsed:.1f} s in process",
+            f"< {ROSTER_TARGET // 1024} KB",
+        )
+        assert wire < ROSTER_TARGET, wire
+        moto.hadir.clock.set(moto.hadir.clock.now() + timedelta(minutes=1))
+        moto.reset()
+        status, body = moto.call("GET", f"{moto.base}/roster?since={since}", None, desk)
+        assert status == 200, body
+        detail = ", ".join(f"{n} {op}" for op, n in sorted(moto.requests.items()))
+        row(
+            section,
+            f"refresh with since, nothing changed, {ROSTER_PEOPLE:,} people",
+            f"{len(body['attendees'])} people; {detail}; {moto.items_read} items read",
+            "no Scan",
+        )
 
 
 def door() -> None:
@@ -645,6 +743,7 @@ def main() -> None:
     print(f"Hadir benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
     requests_per_operation()
     scaling()
+    roster()
     door()
     import_list()
     make_run()

@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.errors import STATUS
-from chalicelib.core.auth import DESK, DESK_TOKEN_ID_PATTERN, ORGANISER
+from chalicelib.core.auth import DESK, DESK_TOKEN_ID_PATTERN, KIOSK, ORGANISER
 from chalicelib.core.badges import ATTENDEE_ID_PATTERN
 from chalicelib.core.certificates import NUMBER_PATTERN_ANY_CASE
 from chalicelib.core.errors import Code
@@ -229,7 +229,8 @@ def _operation(spec: Spec, schemas: Schemas) -> dict:
         "summary": spec.summary,
         "tags": [spec.group],
     }
-    role = KIOSK_TOO if spec.kiosk is not None else ROLES.get(spec.role or "")
+    kiosk_too = spec.kiosk is not None or spec.role == KIOSK
+    role = KIOSK_TOO if kiosk_too else ROLES.get(spec.role or "")
     text = " ".join(part for part in (role, spec.description) if part)
     if text:
         operation["description"] = text

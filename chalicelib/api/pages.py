@@ -56,6 +56,7 @@ PAGE_STYLESHEETS = {
     "me": "register.css",
 }
 ASSET_DIRS = (WEB / "assets", WEB / "vendor")
+SERVICE_WORKER = "sw.js"
 ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -73,6 +74,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' blob: data:",
         "connect-src 'self'",
+        "worker-src 'self'",  # the desk's and the kiosk's service worker (assets/sw.js)
         "manifest-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",
@@ -138,5 +140,9 @@ def asset(name: str) -> tuple[str, dict[str, str]]:
                 "ETag": etag,
                 **SECURITY_HEADERS,
             }
+            if name == SERVICE_WORKER:
+                # Served from /assets/ but controls the pages at /desk/ and /kiosk/.
+                headers["Service-Worker-Allowed"] = "/"
+                headers["Cache-Control"] = "no-cache"
             return body, headers
     raise not_found()

@@ -130,3 +130,16 @@ class SignInSheetColumnsQuery(BaseModel):
     def _known_columns(cls, value: str | None) -> str | None:
         _sheet_columns(value)
         return value
+
+
+# --- the roster (API.md section 13) --------------------------------------------------
+
+ROSTER_PAGE = 500
+
+
+class RosterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    since: AwareDatetime | None = None
+    limit: int = Field(default=ROSTER_PAGE, ge=1, le=ROSTER_PAGE)
+    next: Annotated[str, Field(max_length=2000)] | None = None

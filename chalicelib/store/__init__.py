@@ -52,6 +52,7 @@ from chalicelib.store.keys import (
 from chalicelib.store.mail import MailRepository
 from chalicelib.store.money import MoneyRepository, PaymentRefused
 from chalicelib.store.privacy import PrivacyRepository
+from chalicelib.store.roster import RosterRepository
 from chalicelib.store.scans import ScanRepository
 from chalicelib.store.table import MAX_ITEMS_PER_PAGE, Table
 
@@ -93,6 +94,7 @@ class Store:
         self.money = MoneyRepository(self._table)
         self.imports = ImportRepository(self._table)
         self.mail = MailRepository(self._table)
+        self.roster = RosterRepository(self._table)
 
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None

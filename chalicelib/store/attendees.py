@@ -14,10 +14,9 @@ write time, never a read followed by a write:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from chalicelib.core.badges import MAX_SERIAL
 from chalicelib.core.corrections import Correction
@@ -42,13 +41,11 @@ from chalicelib.core.records import (
 )
 from chalicelib.core.search import SearchTerms
 from chalicelib.core.text import normalise_email
-from chalicelib.store.client import error_code
 from chalicelib.store.codec import (
     attendee_from_item,
     attendee_item,
     change_item,
     checkin_item,
-    dump,
     load,
     manage_item,
     reissue_item,
@@ -86,8 +83,9 @@ from chalicelib.store.keys import (
     word_key,
     word_partition,
 )
+from chalicelib.store.roster import mark_changed
 from chalicelib.store.table import Table
-from chalicelib.store.transactions import Cancelled, expression_args
+from chalicelib.store.transactions import Cancelled
 
 # A registration's slots, and the check-in's, by name.
 EVENT, EMAIL, ATTENDEE, SCAN = "event", "email", "attendee", "scan"
@@ -224,6 +222,7 @@ class AttendeeRepository:
             tx.put_new(MANAGE, manage_item(manage_hash, attendee))
         if walk_in is not None:
             tx.put_new(SCAN, scan_item(walk_in[1]))
+        mark_changed(tx, event_id, attendee.id, attendee.registered_at)
         try:
             tx.commit()
         except Cancelled as cancelled:
@@ -305,6 +304,7 @@ class AttendeeRepository:
             desk_label_room(day, counted.desk) if counted.new_desk else None,
         )
         tx.put_new(SCAN, scan_item(scan))
+        mark_changed(tx, attendee.event_id, attendee.id, scan.received_at)
         try:
             tx.commit()
         except Cancelled as cancelled:
@@ -331,6 +331,7 @@ class AttendeeRepository:
         )
         tx.count(EVENT, record, checkin_counts(day, undo, undo.breakdown, -1))
         tx.put_new(SCAN, scan_item(scan))
+        mark_changed(tx, attendee.event_id, attendee.id, scan.received_at)
         try:
             tx.commit()
         except Cancelled as cancelled:
@@ -353,23 +354,26 @@ class AttendeeRepository:
             & badge_serial_below(MAX_SERIAL)
             & fewer_than("reissues", MAX_REISSUES)
         )
+        tx = self._table.transaction()
+        tx.update(
+            ATTENDEE,
+            attendee_key(attendee.id),
+            "SET badge_serial = badge_serial + :one,"
+            " reissues = list_append(if_not_exists(reissues, :none), :issue)",
+            condition,
+            plain_values={":one": 1, ":none": [], ":issue": [reissue_item(issue)]},
+        )
+        # The roster's change index, in the same transaction (store/roster.py).
+        mark_changed(tx, attendee.event_id, attendee.id, issue.at)
         try:
-            response = self._client.update_item(
-                TableName=self._table.name,
-                Key=dump(attendee_key(attendee.id)),
-                UpdateExpression="SET badge_serial = badge_serial + :one,"
-                " reissues = list_append(if_not_exists(reissues, :none), :issue)",
-                **expression_args(
-                    condition,
-                    plain_values={":one": 1, ":none": [], ":issue": [reissue_item(issue)]},
-                ),
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise Conflict() from None
-            raise
-        return attendee_from_item(load(response["Attributes"]))
+            tx.commit()
+        except Cancelled:
+            raise Conflict() from None
+        return replace(
+            attendee,
+            badge_serial=attendee.badge_serial + 1,
+            reissues=[*attendee.reissues, issue],
+        )
 
     def cancel(self, record: EventRecord, attendee: Attendee, at: datetime) -> None:
         """Cancel a registration that has no check-in: its counts drop, its email frees.
@@ -395,6 +399,7 @@ class AttendeeRepository:
                 email_key(record.event.id, normalise_email(attendee.email)),
                 email_held_by(attendee.id),
             )
+        mark_changed(tx, record.event.id, attendee.id, at)
         try:
             tx.commit()
         except Cancelled as cancelled:
@@ -477,6 +482,8 @@ class AttendeeRepository:
                         ),
                     },
                 )
+        if after.changes:
+            mark_changed(tx, event_id, before.id, after.changes[-1].at)
         try:
             tx.commit()
         except Cancelled as cancelled:

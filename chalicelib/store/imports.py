@@ -19,6 +19,7 @@ from chalicelib.core.search import SearchTerms
 from chalicelib.store.codec import attendee_item, manage_item, word_item
 from chalicelib.store.errors import Conflict
 from chalicelib.store.keys import TTL_ATTRIBUTE, as_tuple, attendee_key, email_key
+from chalicelib.store.roster import mark_changed
 from chalicelib.store.table import Table
 from chalicelib.store.transactions import Cancelled
 
@@ -35,8 +36,8 @@ class NewRegistration:
 
     @property
     def items(self) -> int:
-        """How many items it writes."""
-        return 2 + (self.normalised_email is not None) + len(self.terms.indexed)
+        """How many items it writes (attendee, manage link, roster entry, email, words)."""
+        return 3 + (self.normalised_email is not None) + len(self.terms.indexed)
 
 
 class ImportRepository:
@@ -80,6 +81,8 @@ class ImportRepository:
                 item = word_item(event_id, word, attendee.id, new.terms.words)
                 tx.put_new(f"word:{index}:{word}", {**item, **expiry})
             tx.put_new(f"manage:{index}", manage_item(new.manage_hash, attendee))
+            # News for the desks' rosters (API.md section 13), as every registration is.
+            mark_changed(tx, event_id, attendee.id, attendee.registered_at, f"roster:{index}")
         # Imports are the organiser's own list: neither capacity nor "registration
         # open" holds them back.
         tx.count(EVENT, record, dict(counts))

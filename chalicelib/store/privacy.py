@@ -45,6 +45,7 @@ from chalicelib.store.keys import (
     scans_partition,
     word_key,
 )
+from chalicelib.store.roster import mark_changed
 from chalicelib.store.table import Table
 from chalicelib.store.transactions import Cancelled
 
@@ -80,6 +81,7 @@ class PrivacyRepository:
         changes: dict[str, Any],
         before: SearchTerms,
         after: SearchTerms,
+        at: datetime,
     ) -> Attendee:
         """Apply the attendee's own corrections; the search words follow, together.
 
@@ -130,6 +132,7 @@ class PrivacyRepository:
                     names={f"#w{i}": name for i, name in enumerate(fields)},
                     plain_values={f":w{i}": value for i, value in enumerate(fields.values())},
                 )
+        mark_changed(tx, attendee.event_id, attendee.id, at)
         self._commit(tx)
         fresh = self._table.get(attendee_key(attendee.id))
         if fresh is None:  # pragma: no cover - registrations are never deleted
@@ -159,6 +162,7 @@ class PrivacyRepository:
                 email_held_by(attendee.id),
             )
         tx.delete(MANAGE, manage_key(manage_hash))
+        mark_changed(tx, attendee.event_id, attendee.id, at)
         self._commit(tx)
 
     def erase(self, attendee: Attendee, terms: SearchTerms, manage_hash: str, at: datetime) -> None:
@@ -197,6 +201,7 @@ class PrivacyRepository:
         for word in terms.indexed:
             tx.delete(f"word:{word}", word_key(event_id, word, attendee.id))
         tx.delete(MANAGE, manage_key(manage_hash))
+        mark_changed(tx, attendee.event_id, attendee.id, at)
         self._commit(tx)
 
     def forget(self, token_hash: str) -> None:

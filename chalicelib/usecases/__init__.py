@@ -30,8 +30,10 @@ from chalicelib.core.queries import (
     AttendeeQuery,
     PaperSignatures,
     PaymentRequest,
+    RosterQuery,
     ScanQuery,
 )
+from chalicelib.core.roster import Roster
 from chalicelib.usecases.cancellations import Cancellations
 from chalicelib.usecases.certificates import CertificateMail, Certificates
 from chalicelib.usecases.checkin import CheckIns, ScanLog
@@ -47,6 +49,7 @@ from chalicelib.usecases.printing import Printing
 from chalicelib.usecases.privacy import OwnData
 from chalicelib.usecases.registration import BadgeHolder, Registrations, badge_holder
 from chalicelib.usecases.reports import Reports
+from chalicelib.usecases.roster import RosterWork
 from chalicelib.usecases.tokens import Tokens
 
 __all__ = ["Answer", "BadgeHolder", "Hadir"]
@@ -94,6 +97,7 @@ class Hadir:
             _Renderers(self._printing, self._certificates),
         )
         self._registrations.after = self._mail.after_registration
+        self._roster = RosterWork(stores, clock, badges)
 
     # staff: who is asking (chalicelib.core.auth)
     def gate(self, header: str | None, role: str, event_id: str | None) -> Gate:
@@ -321,6 +325,10 @@ class Hadir:
     def deliver_mail(self, job: dict) -> str:
         """The worker: render and send one queued message; its status."""
         return self._mail.deliver(job)
+
+    # the desk without a network (API.md section 13)
+    def roster(self, event_id: str, query: RosterQuery, staff: Staff) -> Roster:
+        return self._roster.roster(event_id, query, staff)
 
 
 class _Renderers:

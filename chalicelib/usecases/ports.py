@@ -132,6 +132,7 @@ class Privacy(Protocol):
         changes: dict[str, Any],
         before: SearchTerms,
         after: SearchTerms,
+        at: datetime,
     ) -> Attendee: ...
     def cancel(
         self, record: EventRecord, attendee: Attendee, manage_hash: str, at: datetime
@@ -172,6 +173,12 @@ class Mail(Protocol):
     def rotate_manage(self, attendee_id: str, new_hash: str) -> None: ...
 
 
+class Roster(Protocol):
+    def changed_since(
+        self, event_id: str, since: datetime, cursor: str | None, limit: int
+    ) -> tuple[list[str], str | None]: ...
+
+
 class Stores(Protocol):
     """The store as the use cases see it."""
 
@@ -193,6 +200,8 @@ class Stores(Protocol):
     def imports(self) -> Imports: ...
     @property
     def mail(self) -> Mail: ...
+    @property
+    def roster(self) -> Roster: ...
     def load_for_checkin(
         self, event_id: str, attendee_id: str | None, scan_id: str, token_hash: str | None = None
     ) -> tuple[EventRecord | None, Attendee | None, ScanRecord | None, StaffToken | None]: ...

@@ -133,7 +133,7 @@ class OwnData:
                 changes.get("name", attendee.name),
                 changes.get("organisation", attendee.organisation),
             )
-            fresh = self._store.privacy.correct(attendee, changes, before, after)
+            fresh = self._store.privacy.correct(attendee, changes, before, after, self._clock.now())
             return Holder(holder.record, fresh, holder.token_hash)
 
         return self._view(optimistically(self._backoff, attempt, also=(StaleAttendee,)))

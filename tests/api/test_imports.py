@@ -107,6 +107,7 @@ def test_an_imported_registration_has_a_badge_a_manage_link_and_its_consent(
     api, organiser, desk_token
 ):
     listing = "Nama;Lembaga;Email\nSri Wahyuni;WALHI;sri@example.org\n"
+    before = api.get(f"/events/{WORKSHOP_ID}/roster", token=desk_token).json
     assert send(api, organiser, listing.encode()).json["imported"] == 1
     (person,) = [p for p in people(api, organiser).values() if p["name"] == "Sri Wahyuni"]
     detail = api.get(f"/events/{WORKSHOP_ID}/attendees/{person['id']}", token=desk_token)
@@ -126,6 +127,13 @@ def test_an_imported_registration_has_a_badge_a_manage_link_and_its_consent(
         "consent": True,
     }
     assert api.post(f"/events/{WORKSHOP_ID}/registrations", body).status == 409
+    # The desks' rosters learn of the imported person like of any registration.
+    import hashlib
+
+    roster = api.get(f"/events/{WORKSHOP_ID}/roster?since={before['as_of']}", token=desk_token)
+    assert roster.status == 200, roster
+    (listed,) = [p for p in roster.json["attendees"] if p["id"] == person["id"]]
+    assert listed["badge_sha256"] == hashlib.sha256(code.encode()).hexdigest()
 
 
 def test_a_registered_email_is_a_duplicate_and_registration_may_be_closed(api, organiser, register):

@@ -175,6 +175,8 @@ CONTRACT_SUCCESSES = {
     ("GET", "/events/{event_id}/allowances/{code}/unpaid"): {200},
     # Section 14: importing a participant list (200 the dry run, 201 the commit).
     ("POST", "/events/{event_id}/imports"): {200, 201},
+    # Section 13, the desk without a network.
+    ("GET", "/events/{event_id}/roster"): {200},
 }
 # Every path also answers a CORS preflight (app.py registers them in a loop).
 CONTRACT_SUCCESSES.update({("OPTIONS", path): {204} for _, path in list(CONTRACT_SUCCESSES)})
@@ -841,6 +843,7 @@ def test_every_json_reply_validates_against_its_declared_schema(
     check("POST", f"{events}/imports", reply, 200)
     reply = api.call("POST", f"{at}/imports", raw=listing.encode(), token=organiser, headers=sent)
     check("POST", f"{events}/imports", reply, 201)
+    check("GET", f"{events}/roster", api.get(f"{at}/roster", token=desk_token), 200)
     # Certificates: one person short of the rule, one eligible, once the event is over.
     event = api.get(at).json
     rule = {"rule": "min_days", "min_days": 1, "signatories": [{"name": "Ibu", "title": "Ketua"}]}

@@ -19,6 +19,8 @@ from tests.support.values import OTHER_ID, WORKSHOP_ID
 ROUTES = [
     *STAFF_ROUTES,
     pytest.param("POST", "/events/{event}/checkins", "checkin_code", "kiosk", id="checkin-code"),
+    # API.md section 13: the roster a desk or kiosk keeps on the device.
+    pytest.param("GET", "/events/{event}/roster", None, "kiosk", id="roster"),
 ]
 CALLERS = ["none", "bad", "revoked", "foreign", "desk", "kiosk", "organiser"]
 # The roles each caller may act as on the workshop.

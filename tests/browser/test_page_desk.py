@@ -22,8 +22,10 @@ from tests.support.browser import (
     fits_width,
     mint_desk_token,
     register,
+    roster_knows,
     screenshot,
     set_offline,
+    stored,
     visible_testid,
     wait_for,
 )
@@ -129,18 +131,20 @@ def test_scans_made_offline_are_queued_and_sent_once_when_back_online(stack, des
 
     with chromium(PHONE, camera=camera) as driver:
         open_desk(driver, stack, desk_token)
+        for person in (budi, dewi):
+            wait_for(driver, roster_knows(person["attendee_id"]), "no roster on the device")
         set_offline(driver, True)
         by_testid(driver, "start-scan").click()
-        wait_for(driver, shown_result("queued"), "an offline scan was not shown as saved")
+        # Decided on the device from the roster (API.md section 13), marked offline.
+        wait_for(driver, shown_result("ok"), "an offline scan was not decided green")
+        assert by_testid(driver, "result").get_attribute("data-offline") == "true"
         wait_for(
             driver,
             lambda d: banner_text(d).startswith("2 pindaian menunggu jaringan"),
             "the banner did not count two waiting scans",
         )
-        stored = driver.execute_script(
-            f"return JSON.parse(localStorage.getItem('hadir.queue.{WORKSHOP}'))"
-        )
-        seen_at = {entry["code"]: entry["scanned_at"] for entry in stored}
+        queued = stored(driver, "queue")[:2]
+        seen_at = {entry["code"]: entry["scanned_at"] for entry in queued}
         assert sorted(seen_at) == sorted([budi["badge"]["code"], dewi["badge"]["code"]])
         assert day_one_checked_in(stack) == before  # nothing reached the server
 

@@ -146,6 +146,39 @@ def set_offline(driver, offline: bool) -> None:
     )
 
 
+# --- the desk's and the kiosk's IndexedDB (roster.js), read from a test -----------
+
+READ_STORE = """
+const [name, store, done] = arguments;
+const request = indexedDB.open(name);
+request.onerror = () => done(null);
+request.onsuccess = () => {
+  const db = request.result;
+  if (!db.objectStoreNames.contains(store)) { db.close(); return done(null); }
+  const all = db.transaction(store).objectStore(store).getAll();
+  all.onsuccess = () => { db.close(); done(all.result); };
+  all.onerror = () => { db.close(); done(null); };
+};
+"""
+
+
+def stored(driver, store: str) -> list[dict]:
+    """Everything in one store of the page's IndexedDB ("people", "queue", "differences").
+
+    Only once the page has opened it: opened first from here, it would be made empty.
+    """
+    return driver.execute_async_script(READ_STORE, f"hadir.{WORKSHOP}", store) or []
+
+
+def roster_knows(attendee_id: str):
+    """A wait condition: the roster on the device has this person."""
+
+    def condition(driver):
+        return any(person["id"] == attendee_id for person in stored(driver, "people"))
+
+    return condition
+
+
 def fits_width(driver) -> bool:
     """Nothing sticks out sideways: the page scrolls only vertically."""
     return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")

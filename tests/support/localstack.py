@@ -188,18 +188,22 @@ class Launched:
     banner: str  # what it printed up to the end of its banner ("Ctrl-C stops everything")
 
 
-def launch_run_local(env: dict[str, str], new_session: bool = False) -> Launched:
-    """devtools.run_local with `env` on a free PORT, once it says it is serving.
+def launch_run_local(
+    env: dict[str, str], new_session: bool = False, port: int | None = None
+) -> Launched:
+    """devtools.run_local with `env` on a free PORT (or `port`), once it says it is serving.
 
     A port found free can be taken by a parallel start before chalice listens on
     it: run_local then exits saying so, and it is started again on another port
     (DynamoDB Local's own port is retried inside devtools/dynamodb_local.py).
     `new_session`: its own process group, for a test that kills the whole group.
+    `port`: that port and no other (a restart where a page expects its server).
     The caller stops the process (`stop`, or a kill of its group).
     """
     seen: list[str] = []
-    for _ in range(PORT_ATTEMPTS):
-        port = free_port()
+    given = port
+    for _ in range(PORT_ATTEMPTS if given is None else 1):
+        port = given or free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "devtools.run_local"],
             cwd=ROOT,

@@ -1,10 +1,14 @@
 // Check-in, shared by the desk and the kiosk: one scan becomes one request, its
-// answer a full-screen result, and scans that cannot be sent yet wait in an
-// offline queue that survives a reload.
+// answer a full-screen result. When the request fails or takes over 3 s the page
+// decides by itself from the roster on the device and its own queue (API.md
+// section 13), marks the result "offline", and queues the scan in IndexedDB
+// (it survives a reload, a closed tab and a sign-out). At the sync each server
+// answer is compared with what was shown; every difference is kept and listed.
 //
 // Resending a queued scan is always safe: the API answers a repeated scan_id
 // with the first answer and changes nothing.
 
+import { add, readAll, remove } from "./roster.js";
 import {
   Offline,
   api,
@@ -20,7 +24,8 @@ import {
   translator,
 } from "./common.js";
 
-const REPEAT_MS = 4000; // the camera sees a badge in many frames: one result per ~4 s
+const REPEAT_MS = 10000; // one read per badge: the same code within 10 s repeats its result
+const CHECKIN_TIMEOUT_MS = 3000; // then the page decides offline
 const RETRY_MS = 5000; // the queue is tried again this often while it holds scans
 const SYNC_SHOWN = 30; // synced results kept on screen
 
@@ -42,6 +47,15 @@ export const t = translator({
     synced_title: "Hasil pindaian yang terkirim",
     tap_to_close: "Ketuk untuk menutup",
     saved: "Tersimpan, akan dikirim",
+    offline_mark: "OFFLINE · keputusan dari daftar di perangkat ini, akan dikirim",
+    differences_title: "Perbedaan setelah sinkronisasi",
+    colour_ok: "hijau",
+    colour_warn: "kuning",
+    colour_bad: "merah",
+    difference: "{name}ditampilkan {colour} (offline) pukul {time}; server: {server}",
+    server_ok: "check-in diterima",
+    server_warn: "sudah check-in pukul {time} di {desk}",
+    server_bad: "ditolak: {reason}",
   },
   en: {
     reason_badge_not_found: "Badge not recognised.",
@@ -60,6 +74,15 @@ export const t = translator({
     synced_title: "Results of sent scans",
     tap_to_close: "Tap to close",
     saved: "Saved, will be sent",
+    offline_mark: "OFFLINE · decided from this device's list, will be sent",
+    differences_title: "Differences after the sync",
+    colour_ok: "green",
+    colour_warn: "amber",
+    colour_bad: "red",
+    difference: "{name}shown {colour} offline at {time}; the server says {server}",
+    server_ok: "checked in",
+    server_warn: "already checked in at {time} at {desk}",
+    server_bad: "refused: {reason}",
   },
 });
 
@@ -105,15 +128,53 @@ export function classify(reply) {
   return { result: "bad", error: reply.error || {}, status: reply.status };
 }
 
+// "09:12" for an instant, in the event's time zone.
+function clockIn(event, instant) {
+  if (!event || !instant) return "";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: event.timezone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(instant));
+}
+
+// One difference between what the desk showed offline and what the server said.
+export function differenceText(item, event) {
+  let server;
+  if (item.server === "ok") server = t("server_ok");
+  else if (item.server === "warn") {
+    server = t("server_warn", { time: localClock(item.body.checked_in_at_local), desk: item.body.desk || "" });
+  } else server = t("server_bad", { reason: reasonText(item.error) });
+  return t("difference", {
+    name: item.name ? `${item.name}: ` : "",
+    colour: t(`colour_${item.shown}`),
+    time: clockIn(event, item.shown_at),
+    server,
+  });
+}
+
 // describe(outcome) → {headline, who, detail} is the page's: the desk names the
 // person, the kiosk only greets them by first name. syncLine(outcome) → text of
 // one synced result. onUnauthorized(status): the token was refused (401/403).
-export function createCheckin({ getToken, describe, syncLine, onUnauthorized, overlayMs = 2500 }) {
-  const queueKey = `hadir.queue.${eventId}`;
+// decideOffline(entry, queued) → an outcome decided on the device, or null when
+// the device cannot decide (no roster yet). getEvent() → the event.
+export function createCheckin({
+  getToken,
+  describe,
+  syncLine,
+  onUnauthorized,
+  overlayMs = 2500,
+  decideOffline = async () => null,
+  getEvent = () => null,
+}) {
+  const legacyKey = `hadir.queue.${eventId}`; // the queue of earlier versions, in localStorage
   const path = `/events/${encodeURIComponent(eventId)}/checkins`;
-  const lastResultAt = new Map(); // code → when its last result was shown
+  const lastResult = new Map(); // code → {at, outcome}: one read per badge
   const inFlight = new Set();
   const synced = []; // newest first: {outcome}
+  let queue = []; // the IndexedDB queue as last read, oldest first
+  let differences = []; // kept in IndexedDB, oldest first
   let flushing = false;
   let hideTimer = null;
   let shown = null;
@@ -134,25 +195,47 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
   );
   const syncList = el("ul", { class: "list sync-list", "data-testid": "sync-results" });
   const syncBox = el("section", { class: "card sync-box hidden" }, el("h2"), syncList);
+  const differenceList = el("ul", { class: "list sync-list", "data-testid": "differences" });
+  const differencesBox = el("section", { class: "card sync-box differences hidden" }, el("h2"), differenceList);
 
-  function loadQueue() {
+  async function readQueue() {
     try {
-      const queue = JSON.parse(localStorage.getItem(queueKey) || "[]");
-      return Array.isArray(queue) ? queue : [];
+      queue = await readAll("queue");
     } catch {
-      return [];
+      // no IndexedDB (a private window of some browsers): the queue is this page's only
     }
+    render();
+    return queue;
   }
 
-  function saveQueue(queue) {
-    if (queue.length) localStorage.setItem(queueKey, JSON.stringify(queue));
-    else localStorage.removeItem(queueKey);
-    render();
+  // Anything an earlier version left in localStorage joins the IndexedDB queue, in order.
+  async function carryOver() {
+    let old = [];
+    try {
+      old = JSON.parse(localStorage.getItem(legacyKey) || "[]");
+    } catch {
+      old = [];
+    }
+    const known = new Set((await readAll("queue")).map((entry) => entry.scan_id));
+    for (const entry of Array.isArray(old) ? old : []) {
+      if (entry && entry.scan_id && !known.has(entry.scan_id)) await add("queue", entry);
+    }
+    localStorage.removeItem(legacyKey);
+  }
+
+  async function load() {
+    try {
+      await carryOver();
+      differences = await readAll("differences");
+    } catch {
+      // IndexedDB unavailable: nothing was kept there either
+    }
+    await readQueue();
   }
 
   // Texts in the current language (called again after a language switch).
   function render() {
-    const waiting = loadQueue().length;
+    const waiting = queue.length;
     banner.classList.toggle("hidden", waiting === 0);
     bannerText.textContent = waiting === 1 ? t("queue_one") : t("queue_many", { n: waiting });
     banner.querySelector(".send-now").textContent = t("send_now");
@@ -168,6 +251,21 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
         ),
       ),
     );
+    differencesBox.querySelector("h2").textContent = t("differences_title");
+    differencesBox.classList.toggle("hidden", differences.length === 0);
+    clear(differenceList).append(
+      ...differences
+        .slice()
+        .reverse()
+        .map((item) =>
+          el(
+            "li",
+            { class: `sync-item ${CLASSES[item.server]}`, "data-testid": "difference", "data-scan-id": item.scan_id },
+            el("span", { class: "mark", "aria-hidden": "true", text: ICONS[item.server] }),
+            el("span", { class: "who", text: differenceText(item, getEvent()) }),
+          ),
+        ),
+    );
     if (shown && !overlay.classList.contains("hidden")) paint(shown);
   }
 
@@ -175,7 +273,9 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     const view = describe(outcome);
     overlay.className = `result ${CLASSES[outcome.result]}`;
     overlay.dataset.result = outcome.result;
+    overlay.dataset.offline = outcome.offline ? "true" : "false";
     const parts = [
+      outcome.offline ? el("div", { class: "offline-mark", "data-testid": "offline-mark", text: t("offline_mark") }) : null,
       el("div", { class: "icon", "aria-hidden": "true", text: ICONS[outcome.result] }),
       el("div", { class: "headline", text: view.headline }),
       view.who ? el("div", { class: "who", text: view.who }) : null,
@@ -186,10 +286,10 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
   }
 
   // The result, at once, full screen; it hides by itself so scanning carries on.
-  function show(outcome) {
+  function show(outcome, { quiet = false } = {}) {
     shown = outcome;
     paint(outcome);
-    beep(TONES[outcome.result]);
+    if (!quiet) beep(TONES[outcome.result]);
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hide, overlayMs);
   }
@@ -200,19 +300,36 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     shown = null;
   }
 
-  function sameScan(a, b) {
-    return (a.code && a.code === b.code) || (a.attendee_id && a.attendee_id === b.attendee_id);
-  }
-
-  // Kept for later, dated now by the server's clock: the day and the time
-  // recorded are when the badge was seen, not when the network came back.
-  function enqueue(entry, extra = {}) {
-    const queue = loadQueue();
-    if (!queue.some((waiting) => sameScan(waiting, entry))) {
-      queue.push(entry);
-      saveQueue(queue);
+  // The device decides (green, amber, red from the roster and this queue), shows
+  // it marked "offline", and keeps the scan with what was shown, dated by the
+  // server's clock as learnt: the day and time recorded are when the badge was seen.
+  async function enqueue(entry, extra = {}) {
+    let decided = null;
+    if (!extra.quiet) {
+      try {
+        decided = await decideOffline(entry, queue);
+      } catch {
+        decided = null;
+      }
     }
-    const outcome = { result: "queued", entry, ...extra };
+    const attendee = (decided && decided.body && decided.body.attendee) || {};
+    const kept = {
+      ...entry,
+      shown: decided ? decided.result : extra.quiet ? null : "queued",
+      shown_at: entry.scanned_at,
+      who: decided ? decided.who || null : null,
+      day: decided ? decided.day || null : null,
+      name: extra.name || attendee.name || null,
+    };
+    try {
+      await add("queue", kept);
+    } catch {
+      queue.push(kept); // no IndexedDB: kept for this page's life only
+    }
+    await readQueue();
+    const outcome = decided
+      ? { ...decided, offline: true, entry: kept, ...extra, name: kept.name }
+      : { result: "queued", entry: kept, ...extra };
     if (!extra.quiet) show(outcome);
     return outcome;
   }
@@ -231,14 +348,15 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
   async function submit(what, extra = {}) {
     const entry = { ...what, scan_id: randomId(), scanned_at: serverNow().toISOString() };
     // Scans wait their turn behind those already queued.
-    if (loadQueue().length) {
-      const outcome = enqueue(entry, extra);
+    if (queue.length) {
+      const outcome = await enqueue(entry, extra);
       flush();
       return outcome;
     }
     let reply;
     try {
-      reply = await api("POST", path, { body: requestBody(entry, false), token: getToken() });
+      const body = requestBody(entry, false);
+      reply = await api("POST", path, { body, token: getToken(), timeout: CHECKIN_TIMEOUT_MS });
     } catch (error) {
       if (error instanceof Offline) return enqueue(entry, extra);
       throw error;
@@ -246,7 +364,7 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     if (isRetryable(reply)) return enqueue(entry, extra);
     if (reply.status === 401 || reply.status === 403) {
       // Not recorded: it is sent once a valid token is entered.
-      enqueue(entry, { ...extra, quiet: true });
+      await enqueue(entry, { ...extra, quiet: true });
       onUnauthorized(reply.status);
       return { result: "auth", status: reply.status };
     }
@@ -255,18 +373,44 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     return outcome;
   }
 
-  // A badge seen by the camera (every frame): repeats of one code are ignored.
+  // A badge seen by the camera (every frame): read once. Within 10 s of its
+  // result the same code shows that result again, with no second request.
   function scan(code) {
     const now = Date.now();
-    if (inFlight.has(code) || now - (lastResultAt.get(code) ?? -Infinity) < REPEAT_MS) return;
+    for (const [seen, last] of lastResult) if (now - last.at > REPEAT_MS) lastResult.delete(seen);
+    if (inFlight.has(code)) return;
+    const last = lastResult.get(code);
+    if (last) {
+      if (shown !== last.outcome) show(last.outcome, { quiet: true });
+      return;
+    }
     inFlight.add(code);
     submit({ code })
+      .then((outcome) => {
+        if (outcome && outcome.result !== "auth") lastResult.set(code, { at: Date.now(), outcome });
+      })
       .catch(() => null)
-      .finally(() => {
-        inFlight.delete(code);
-        lastResultAt.set(code, Date.now());
-        for (const [seen, at] of lastResultAt) if (Date.now() - at > REPEAT_MS) lastResultAt.delete(seen);
-      });
+      .finally(() => inFlight.delete(code));
+  }
+
+  // The server's answer to a queued scan against what the desk showed offline.
+  async function compare(entry, outcome) {
+    if (!["ok", "warn", "bad"].includes(entry.shown) || entry.shown === outcome.result) return;
+    const item = {
+      scan_id: entry.scan_id,
+      shown: entry.shown,
+      shown_at: entry.shown_at,
+      name: entry.name || (outcome.body && outcome.body.attendee && outcome.body.attendee.name) || null,
+      server: outcome.result,
+      body: outcome.body || null,
+      error: outcome.error || null,
+    };
+    try {
+      await add("differences", item);
+      differences = await readAll("differences");
+    } catch {
+      differences.push(item);
+    }
   }
 
   // Sends the queue oldest first, one by one; an entry leaves it only on a
@@ -276,7 +420,7 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     flushing = true;
     try {
       for (;;) {
-        const queue = loadQueue();
+        await readQueue();
         if (!queue.length) break;
         const entry = queue[0];
         let reply;
@@ -291,14 +435,16 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
           onUnauthorized(reply.status);
           break;
         }
-        saveQueue(loadQueue().filter((waiting) => waiting.scan_id !== entry.scan_id));
-        synced.unshift({ ...classify(reply), entry });
+        const outcome = { ...classify(reply), entry };
+        await compare(entry, outcome);
+        if (entry.seq !== undefined) await remove("queue", entry.seq);
+        else queue = queue.filter((waiting) => waiting.scan_id !== entry.scan_id);
+        synced.unshift(outcome);
         synced.length = Math.min(synced.length, SYNC_SHOWN);
-        render();
       }
     } finally {
       flushing = false;
-      render();
+      await readQueue().catch(() => null);
     }
   }
 
@@ -313,7 +459,7 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
 
   window.addEventListener("online", reconnect);
   setInterval(() => {
-    if (loadQueue().length) flush();
+    if (queue.length) flush();
   }, RETRY_MS);
   render();
 
@@ -321,14 +467,19 @@ export function createCheckin({ getToken, describe, syncLine, onUnauthorized, ov
     overlay,
     banner,
     syncBox,
+    differencesBox,
     scan,
     submit,
     show,
     hide,
     render,
     flush,
-    start: reconnect, // at page start: the server's clock, then anything left queued
-    waiting: () => loadQueue().length,
+    // at page start: the kept queue, the server's clock, then anything left queued
+    start: async () => {
+      await load();
+      await reconnect();
+    },
+    waiting: () => queue.length,
     saved: () => t("saved"),
   };
 }

@@ -26,13 +26,19 @@ export class Offline extends Error {}
 
 const REQUEST_TIMEOUT_MS = 10000;
 
-export async function api(method, path, { body, token, headers = {}, accept = "application/json" } = {}) {
+// `timeout`: milliseconds before the request is given up as Offline (a check-in
+// waits 3 s, then the desk decides by itself).
+export async function api(
+  method,
+  path,
+  { body, token, headers = {}, accept = "application/json", timeout = REQUEST_TIMEOUT_MS } = {},
+) {
   const init = {
     method,
     headers: { Accept: accept, ...headers },
     cache: "no-store",
     credentials: "omit",
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeout),
   };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -222,8 +228,10 @@ export function eventDayAt(event, instant) {
 // --- the server's clock --------------------------------------------------------
 
 // Queued scans carry the time they were seen; it is taken from the server's
-// clock (learnt from /health), not the device's, which may be wrong.
-let clockOffsetMs = Number(sessionStorage.getItem("hadir.clock-offset") || 0);
+// clock (learnt from /health), not the device's, which may be wrong. The offset
+// is kept in localStorage: a page reloaded while the server is down still has it.
+const CLOCK_KEY = "hadir.clock-offset";
+let clockOffsetMs = Number(localStorage.getItem(CLOCK_KEY) || sessionStorage.getItem(CLOCK_KEY) || 0);
 
 export async function syncClock() {
   const sent = Date.now();
@@ -231,7 +239,7 @@ export async function syncClock() {
   const received = Date.now();
   if (reply.ok && reply.data && reply.data.time) {
     clockOffsetMs = Date.parse(reply.data.time) - (sent + received) / 2;
-    sessionStorage.setItem("hadir.clock-offset", String(clockOffsetMs));
+    localStorage.setItem(CLOCK_KEY, String(clockOffsetMs));
   }
 }
 

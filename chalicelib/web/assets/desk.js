@@ -304,6 +304,7 @@ function renderMain() {
     checkin.banner,
     tabs(),
     { scan: scanSection, search: searchSection, pay: () => unpaidSection(money) }[tab]?.() ?? walkinSection(),
+    checkin.differencesBox,
     checkin.syncBox,
     tools(day),
     checkin.overlay,
@@ -555,7 +556,8 @@ function resultItem(person) {
 async function checkInByName(person) {
   names.set(person.id, person.name);
   const outcome = await checkin.submit({ attendee_id: person.id, source: "search" }, { name: person.name });
-  if (outcome && outcome.result !== "queued" && outcome.result !== "auth") runSearch(); // fresh status
+  // A fresh status, unless the answer was decided on this device (no network).
+  if (outcome && outcome.result !== "queued" && outcome.result !== "auth" && !outcome.offline) runSearch();
 }
 
 // --- reissue --------------------------------------------------------------------

@@ -5,6 +5,8 @@
 import {
   Offline,
   api,
+  apiUrl,
+  base,
   clear,
   el,
   eventId,
@@ -16,6 +18,7 @@ import {
   tokenForm,
 } from "./common.js";
 import { createCheckin } from "./checkin.js";
+import { createRoster } from "./roster.js";
 import { preloadDecoder } from "./scanner.js";
 
 // How a page checks its token. Each asks the API something only a token
@@ -31,6 +34,44 @@ export const TOKEN_CHECKS = {
     return reply.status === 422 ? { ...reply, ok: true } : reply;
   },
 };
+
+// The service worker (assets/sw.js) keeps this page, its modules and the
+// decoder, so that a reload while the server is unreachable still loads the
+// page. Once the page has loaded them, it hands their addresses to the worker.
+async function keepPageOffline() {
+  const page = location.pathname.slice(base.length).split("/")[1]; // "desk" or "kiosk"
+  if (!("serviceWorker" in navigator) || !page) return;
+  try {
+    const registration = await navigator.serviceWorker.register(apiUrl("/assets/sw.js"), {
+      scope: `${base}/${page}/`,
+    });
+    const worker = registration.active || registration.waiting || registration.installing;
+    const urls = [
+      location.origin + location.pathname,
+      ...performance.getEntriesByType("resource").map((entry) => entry.name),
+    ];
+    const send = (active) => active.postMessage({ keep: urls });
+    if (worker && worker.state === "activated") send(worker);
+    else if (worker) {
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "activated") send(worker);
+      });
+    }
+  } catch {
+    // no service worker here (a private window, http off loopback): online only
+  }
+}
+
+// The event as last loaded, for a page reloaded while the server is unreachable.
+const eventKey = `hadir.event.${eventId}`;
+
+function keptEvent() {
+  try {
+    return JSON.parse(localStorage.getItem(eventKey) || "null");
+  } catch {
+    return null;
+  }
+}
 
 // t: the page's translator (brand, loading, retry, token_*, offline,
 // event_not_found, server_error). tokenKinds: the stored tokens to try, in
@@ -55,7 +96,21 @@ export function scanningFrame({
   let tokenKind = tokenKinds[0];
   let token = null;
   let event = null;
-  const checkin = createCheckin({ getToken: () => token, describe, syncLine, onUnauthorized: refused, overlayMs });
+  // The roster on the device (IndexedDB), refreshed every 30 s with `since` (API.md section 13).
+  const roster = createRoster({ getToken: () => token });
+  // Offline, the page decides as the server would, from the roster and its own
+  // queue; with no roster on the device yet it only says "saved".
+  const decideOffline = (entry, queued) =>
+    event && roster.size() ? roster.decide(entry, event, new Date(entry.scanned_at), queued) : null;
+  const checkin = createCheckin({
+    getToken: () => token,
+    describe,
+    syncLine,
+    onUnauthorized: refused,
+    overlayMs,
+    decideOffline,
+    getEvent: () => event,
+  });
 
   function header() {
     return el(
@@ -146,8 +201,16 @@ export function scanningFrame({
         api("GET", eventPath),
       ]);
     } catch (error) {
-      if (error instanceof Offline) return showMessage("offline");
-      throw error;
+      if (!(error instanceof Offline)) throw error;
+      // The server is unreachable: a page reloaded at the desk carries on with
+      // the token, event, roster and queue kept on this device.
+      event = keptEvent();
+      if (!event) return showMessage("offline");
+      await Promise.all([checkin.start(), preloadDecoder().catch(() => null)]);
+      roster.start();
+      view = "main";
+      renderMain();
+      return;
     }
     if (check.status === 401 || check.status === 403) {
       const error = check.status === 401 ? "token_invalid" : "token_other_event";
@@ -169,15 +232,19 @@ export function scanningFrame({
     if (loaded.status === 404) return showMessage("event_not_found");
     if (!check.ok || !loaded.ok) return showMessage("server_error");
     event = loaded.data;
+    localStorage.setItem(eventKey, JSON.stringify(event));
     // The server's clock first ("today" and queued scans go by it); the decoder
     // too, so that scanning can start even if the network drops from now on.
     await Promise.all([checkin.start(), preloadDecoder()]);
+    roster.start();
     view = "main";
     renderMain();
+    keepPageOffline();
   }
 
   return {
     checkin,
+    roster,
     header,
     boot,
     signOut,
