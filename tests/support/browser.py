@@ -116,9 +116,16 @@ def console(driver) -> str:
 
 
 def by_testid(driver, testid: str):
+    """The element with this test id, once the page has drawn it (pages draw after
+    their requests answer: a loaded machine answers later)."""
     from selenium.webdriver.common.by import By
 
-    return driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+    found = wait_for(
+        driver,
+        lambda d: d.find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]'),
+        f"nothing with data-testid={testid!r} appeared",
+    )
+    return found[0]
 
 
 def all_by_testid(driver, testid: str):
