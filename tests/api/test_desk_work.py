@@ -320,8 +320,10 @@ def test_search_shows_a_cancelled_registration_as_cancelled(
 
 
 @pytest.mark.parametrize("token_name", ["desk_token", "organiser"])
-@pytest.mark.parametrize("q", ["s", "Đ", "  s  ", "-", "%"])
-def test_a_query_shorter_than_two_letters_is_422(api, siti, request, token_name, q):
+@pytest.mark.parametrize("q", ["-", "%", "s r", "a b c"])
+def test_a_query_without_a_word_of_two_letters_or_one_alone_is_422(
+    api, siti, request, token_name, q
+):
     token = request.getfixturevalue(token_name)
     assert_validation(search(api, token, q), "q")
 
@@ -1374,3 +1376,40 @@ def test_a_cancelled_registrations_badge_names_nobody(api, organiser, desk_token
     reply = checkin(api, desk_token, code=badge_code(siti))
     assert set(reply.json) == {"error"}, reply
     assert_error(reply, 410, "badge_revoked", personal=SITI)
+
+
+# --- issue 20: sorted by name; a one-letter name can be found --------------------
+
+
+@pytest.mark.parametrize("q", ["s", "Đ", "  s  ", "r"])
+def test_one_letter_alone_finds_only_that_one_letter_word(api, desk_token, siti, q):
+    # "Siti Rahmawati": no word of one letter, and "s" or "r" never stands for a prefix.
+    assert found(api, desk_token, q) == []
+
+
+def test_a_one_letter_name_can_be_found(api, desk_token, register):
+    register(name="I Made Suarta", email="made@example.org")
+    register(name="Lee Y", email="lee@example.org", organisation="Yayasan Iklim")
+    register(name="Indah Irawati", email="indah@example.org")
+    register(name="Đ Văn", email="van@example.org")
+    assert found(api, desk_token, "i") == ["I Made Suarta"]
+    assert found(api, desk_token, " Y ") == ["Lee Y"]
+    assert found(api, desk_token, "d") == ["Đ Văn"]
+    assert found(api, desk_token, "i made") == ["I Made Suarta"]
+    assert found(api, desk_token, "in") == ["Indah Irawati"]
+
+
+def test_search_results_are_sorted_by_name(api, desk_token, register):
+    names = ["Siti Zubaidah", "Agus Siregar", "Siti Aminah", "Ani Sitorus", "Siti", "Budi Sinaga"]
+    for index, name in enumerate(names):
+        register(name=name, email=f"s{index}@example.org")
+    reply = search(api, desk_token, "si")
+    assert reply.status == 200, reply
+    assert [entry["name"] for entry in reply.json["attendees"]] == [
+        "Agus Siregar",
+        "Ani Sitorus",
+        "Budi Sinaga",
+        "Siti",
+        "Siti Aminah",
+        "Siti Zubaidah",
+    ]
