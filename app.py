@@ -371,7 +371,9 @@ def badge_pdf(call: Call, code: str) -> Response:
     notes={
         Code.BADGE_NOT_FOUND: "`badge_not_found`: a forged, altered or unknown code or attendee.",
         Code.OUTSIDE_CHECKIN_HOURS: "`outside_checkin_hours`: the message gives the window.",
-        Code.BADGE_REVOKED: REVOKED,
+        Code.BADGE_REVOKED: f"{REVOKED} For a desk, an old badge of someone still registered "
+        "also names them: `attendee: {id, name}` beside `error`, so the desk can reissue on the "
+        "spot; a kiosk's refusal names nobody.",
     },
 )
 def check_in(call: Call, event_id: str) -> Response:

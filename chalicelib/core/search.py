@@ -30,7 +30,8 @@ _FOLDS = str.maketrans(
 # Apostrophes inside a name ("Ma'ruf", "O'Brien") join it: the word is found
 # both whole ("maruf") and by its parts ("ruf", "brien").
 _APOSTROPHES = re.compile(r"['\u2019\u02bc\u02b9`]")
-# The shortest query word the index can look up; shorter words only filter.
+# The shortest query word looked up by the starts of words; a query of one
+# letter alone finds that one-letter word whole, and in a longer query it only filters.
 MIN_LOOKUP = 2
 # Words indexed per registration: plenty for a 200-character name and
 # organisation, and it keeps the registration inside one transaction.
@@ -84,8 +85,9 @@ class SearchTerms:
 
 
 def search_terms(*texts: str) -> SearchTerms:
+    # One-letter words too ("I Made", "Lee Y"): a query of that one letter finds them whole.
     every = words(*texts)
-    return SearchTerms(words=every, indexed=[word for word in every if len(word) >= MIN_LOOKUP])
+    return SearchTerms(words=every, indexed=list(every))
 
 
 def sort_key(name: str) -> str:
@@ -107,7 +109,14 @@ def lookup_word(query_words: list[str]) -> str | None:
     """
     candidates = [(len(word), index, word) for index, word in enumerate(query_words)]
     usable = [candidate for candidate in candidates if candidate[0] >= MIN_LOOKUP]
+    if not usable and len(query_words) == 1:
+        return query_words[0]  # a query of one letter: that one-letter word, whole
     return max(usable)[2] if usable else None
+
+
+def is_whole_word(lookup: str) -> bool:
+    """A one-letter lookup finds only that one-letter word, never the words it starts."""
+    return len(lookup) < MIN_LOOKUP
 
 
 def matches(query_words: list[str], attendee_words: list[str]) -> bool:
@@ -121,6 +130,8 @@ def first_match(lookup: str, attendee_words: list[str]) -> str | None:
     entry under each; only the entry under this word counts, so that each
     person is listed once however the results are paged.
     """
+    if is_whole_word(lookup):
+        return lookup if lookup in attendee_words else None
     starts = sorted(
         word for word in attendee_words if len(word) >= MIN_LOOKUP and word.startswith(lookup)
     )

@@ -6,7 +6,7 @@ Item layout (one table, `pk`/`sk`, one GSI `gsi1` on `gsi1pk`/`gsi1sk`):
     EVENT#<event>                     DESK#<id>  a desk token's public record
     EVENT#<event>#EMAIL#<sha256>      EMAIL      email lock -> attendee id
     EVENT#<event>#SCAN#<scan_id>      SCAN       scan log entry + stored answer
-    EVENT#<event>#WORD#<2 letters>    <word>#<attendee>  a search word
+    EVENT#<event>#WORD#<1-2 letters>  <word>#<attendee>  a search word (a one-letter word alone)
     ATTENDEE#<attendee>               ATTENDEE   registration, badge serial, check-ins
     TOKEN#<sha256 of token>           TOKEN      desk or kiosk token lookup, by hash
     EVENT#<event>                     CERTSEQ    the event's last certificate sequence

@@ -38,7 +38,7 @@ from chalicelib.core.domain import (
     local_date,
     utc_iso,
 )
-from chalicelib.core.errors import Refusal, event_not_found, temporarily_unavailable
+from chalicelib.core.errors import Code, Refusal, event_not_found, temporarily_unavailable
 from chalicelib.core.models import CheckinRequest, Event, EventDay, is_event_id
 from chalicelib.core.privacy import expires_at
 from chalicelib.core.records import desk_bucket
@@ -144,7 +144,7 @@ def judge(
     try:
         decision = decide_checkin(CheckinContext(event, attendee, serial, scan.scanned_at))
     except Refusal as refusal:
-        answer = Answer(refusal.code.value, refusal.body())
+        answer = Answer(refusal.code.value, refused_body(refusal, attendee))
         return Verdict(answer, scan.entry(event, attendee, answer, error_code=answer.outcome), None)
     if decision.existing is not None:
         result: Literal["already_checked_in"] = "already_checked_in"
@@ -165,8 +165,21 @@ def judge(
     )
 
 
+def refused_body(refusal: Refusal, attendee: Attendee | None) -> dict:
+    """A refusal's envelope; for an old badge of someone still registered, who it
+    was issued to (`attendee: {id, name}`), so the desk can reissue on the spot.
+    A cancelled or withdrawn registration's badge names nobody."""
+    body = refusal.body()
+    if refusal.code is Code.BADGE_REVOKED and attendee is not None and attendee.is_active:
+        body["attendee"] = {"id": attendee.id, "name": attendee.name}
+    return body
+
+
 def for_kiosk(answer: Answer, attendee: Attendee | None) -> Answer:
-    """An answer as a kiosk may show it: the person by id and greeting only."""
+    """An answer as a kiosk may show it: the person by id and greeting only;
+    a refusal names nobody."""
+    if "error" in answer.body:
+        return Answer(answer.outcome, {"error": answer.body["error"]})
     return Answer(answer.outcome, presenters.kiosk_checkin(answer.body, attendee))
 
 

@@ -24,7 +24,7 @@ from chalicelib.core.queries import (
     AttendeeQuery,
     ScanQuery,
 )
-from chalicelib.core.search import MIN_LOOKUP, first_match, lookup_word, matches, words
+from chalicelib.core.search import first_match, lookup_word, matches, sort_key, words
 from chalicelib.store import ScanEntry, StaleAttendee, WordHit
 from chalicelib.usecases.checkin import Scan
 from chalicelib.usecases.common import (
@@ -76,9 +76,9 @@ class DeskWork:
     def _search(self, event_id: str, q: str, query: AttendeeQuery) -> Page:
         wanted = words(q)
         lookup = lookup_word(wanted)
-        if len(q.strip()) < MIN_LOOKUP or lookup is None:
+        if lookup is None:
             raise validation_error(
-                [{"field": "q", "message": "needs a word of at least 2 letters"}]
+                [{"field": "q", "message": "needs a word of 2 letters, or one letter alone"}]
             )
 
         def keep(hit: WordHit) -> bool:
@@ -92,7 +92,10 @@ class DeskWork:
         # Past retention, the words may linger until the TTL sweep: never a match.
         now = self._clock.now()
         found = {key: a for key, a in found.items() if not is_erased(a, now)}
-        return Page([found[hit.attendee_id] for hit in hits if hit.attendee_id in found], cursor)
+        listed = [found[hit.attendee_id] for hit in hits if hit.attendee_id in found]
+        # The index is in word order; the desk reads names: each page sorted by name.
+        listed.sort(key=lambda attendee: (sort_key(attendee.name), attendee.id))
+        return Page(listed, cursor)
 
     def attendee(
         self, event_id: str, attendee_id: str

@@ -72,12 +72,11 @@ class Reports:
         return attendance_xlsx(event, attendees)
 
     def arrivals_svg(self, event_id: str, on: date) -> str:
-        from chalicelib.documents.charts import arrivals_chart
+        from chalicelib.documents.charts import arrivals_chart, chart_titles
 
         record = event_record(self._store, event_id)
         day = record.event.day_on(on)
         if day is None:
             raise not_an_event_day(str(on))
         counts = presenters.arrival_counts(record, day)
-        title = f"Arrivals, day {day.number} ({presenters.date_range([day.date])})"
-        return arrivals_chart(title, counts)
+        return arrivals_chart(chart_titles(day.number, day.date), counts)

@@ -130,10 +130,18 @@ def present_everywhere(api, token, code):
     }
 
 
-def assert_revoked_everywhere(api, token, code):
+def assert_revoked_everywhere(api, token, code, named=None):
+    """410 everywhere, naming no one; a desk's check-in names `named` (a
+    registration still active whose old badge this is) and only them."""
     for route, reply in present_everywhere(api, token, code).items():
         assert reply.status == 410, (route, reply)
-        assert_error(reply, 410, "badge_revoked", personal=SITI)
+        if route == "checkin" and named is not None:
+            assert set(reply.json) == {"error", "attendee"}, reply
+            assert reply.json["attendee"] == named, reply
+            assert_error(reply, 410, "badge_revoked", personal=SITI[1:])  # the email: never
+            assert SITI[0] not in reply.json["error"]["message"], reply
+        else:
+            assert_error(reply, 410, "badge_revoked", personal=SITI)
 
 
 @pytest.fixture
@@ -312,8 +320,10 @@ def test_search_shows_a_cancelled_registration_as_cancelled(
 
 
 @pytest.mark.parametrize("token_name", ["desk_token", "organiser"])
-@pytest.mark.parametrize("q", ["s", "Đ", "  s  ", "-", "%"])
-def test_a_query_shorter_than_two_letters_is_422(api, siti, request, token_name, q):
+@pytest.mark.parametrize("q", ["-", "%", "s r", "a b c"])
+def test_a_query_without_a_word_of_two_letters_or_one_alone_is_422(
+    api, siti, request, token_name, q
+):
     token = request.getfixturevalue(token_name)
     assert_validation(search(api, token, q), "q")
 
@@ -830,7 +840,9 @@ def test_reissue_revokes_the_old_code_and_the_new_one_works(
     assert reply.json == {
         "badge": {"code": new, "qr_png_url": f"/badges/{new}/qr.png", "url": f"/badges/{new}"}
     }
-    assert_revoked_everywhere(api, desk_token, old)
+    assert_revoked_everywhere(
+        api, desk_token, old, named={"id": siti["attendee_id"], "name": SITI[0]}
+    )
     assert api.get(f"/badges/{new}").status == 200
     qr = api.get(f"/badges/{new}/qr.png", headers={"Accept": "image/png"})
     assert qr.status == 200, qr
@@ -861,7 +873,9 @@ def test_reissuing_twice_revokes_both_older_codes(api, desk_token, organiser, si
     third = third_reply.json["badge"]["code"]
     assert len({first, second, third}) == 3
     for old in (first, second):
-        assert_revoked_everywhere(api, desk_token, old)
+        assert_revoked_everywhere(
+            api, desk_token, old, named={"id": siti["attendee_id"], "name": SITI[0]}
+        )
     assert checkin(api, desk_token, code=third).status == 201
     reissues = person(api, desk_token, siti["attendee_id"])["badge"]["reissues"]
     assert [(entry["by"], entry["reason"]) for entry in reissues] == [
@@ -1328,3 +1342,74 @@ def test_the_scan_log_filters_by_desk_token(api, organiser, desk_token, register
     assert_validation(
         api.get(f"{EVENT}/scans?desk_token_id=a%20b", token=organiser), "desk_token_id"
     )
+
+
+# --- issue 20: a revoked badge's refusal names its holder to a desk -------------
+
+
+def test_an_old_badge_names_its_holder_to_the_desk_and_a_replay_too(api, desk_token, siti, clock):
+    old = badge_code(siti)
+    assert reissue(api, desk_token, siti["attendee_id"]).status == 201
+    clock.set(jakarta(f"{DAY1}T08:30"))
+    body = {"scan_id": "old-badge-001", "code": old}
+    first = api.post(f"{EVENT}/checkins", body, token=desk_token)
+    again = api.post(f"{EVENT}/checkins", body, token=desk_token)
+    for reply in (first, again):
+        assert reply.status == 410, reply
+        assert reply.json["error"]["code"] == "badge_revoked"
+        assert reply.json["attendee"] == {"id": siti["attendee_id"], "name": SITI[0]}
+
+
+def test_an_old_badge_names_nobody_at_a_kiosk(api, organiser, siti, desk_token, clock):
+    kiosk = api.post(f"{EVENT}/desk-tokens", {"label": "Kiosk", "role": "kiosk"}, token=organiser)
+    old = badge_code(siti)
+    assert reissue(api, desk_token, siti["attendee_id"]).status == 201
+    clock.set(jakarta(f"{DAY1}T08:30"))
+    reply = checkin(api, kiosk.json["token"], code=old)
+    assert set(reply.json) == {"error"}, reply
+    assert_error(reply, 410, "badge_revoked", personal=SITI)
+
+
+def test_a_cancelled_registrations_badge_names_nobody(api, organiser, desk_token, siti, clock):
+    assert cancel(api, organiser, siti["attendee_id"]).status == 200
+    clock.set(jakarta(f"{DAY1}T08:30"))
+    reply = checkin(api, desk_token, code=badge_code(siti))
+    assert set(reply.json) == {"error"}, reply
+    assert_error(reply, 410, "badge_revoked", personal=SITI)
+
+
+# --- issue 20: sorted by name; a one-letter name can be found --------------------
+
+
+@pytest.mark.parametrize("q", ["s", "Đ", "  s  ", "r"])
+def test_one_letter_alone_finds_only_that_one_letter_word(api, desk_token, siti, q):
+    # "Siti Rahmawati": no word of one letter, and "s" or "r" never stands for a prefix.
+    assert found(api, desk_token, q) == []
+
+
+def test_a_one_letter_name_can_be_found(api, desk_token, register):
+    register(name="I Made Suarta", email="made@example.org")
+    register(name="Lee Y", email="lee@example.org", organisation="Yayasan Iklim")
+    register(name="Indah Irawati", email="indah@example.org")
+    register(name="Đ Văn", email="van@example.org")
+    assert found(api, desk_token, "i") == ["I Made Suarta"]
+    assert found(api, desk_token, " Y ") == ["Lee Y"]
+    assert found(api, desk_token, "d") == ["Đ Văn"]
+    assert found(api, desk_token, "i made") == ["I Made Suarta"]
+    assert found(api, desk_token, "in") == ["Indah Irawati"]
+
+
+def test_search_results_are_sorted_by_name(api, desk_token, register):
+    names = ["Siti Zubaidah", "Agus Siregar", "Siti Aminah", "Ani Sitorus", "Siti", "Budi Sinaga"]
+    for index, name in enumerate(names):
+        register(name=name, email=f"s{index}@example.org")
+    reply = search(api, desk_token, "si")
+    assert reply.status == 200, reply
+    assert [entry["name"] for entry in reply.json["attendees"]] == [
+        "Agus Siregar",
+        "Ani Sitorus",
+        "Budi Sinaga",
+        "Siti",
+        "Siti Aminah",
+        "Siti Zubaidah",
+    ]

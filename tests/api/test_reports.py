@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -665,9 +666,33 @@ def test_arrivals_svg_bars_match_the_report(api, organiser, register, desk_token
     # Every bar stands on the same baseline.
     bottoms = {round(float(bar.get("y")) + float(bar.get("height")), 1) for bar in chart}
     assert len(bottoms) == 1
-    # Each slot's time is written under its bar.
+    # Each slot's time and count are in its bar's title; the hours are written under the bars.
+    titles = [group.find(f"{SVG_NS}title").text for group in root.iter(f"{SVG_NS}g")]
+    assert titles == [f"{slot['start']}: {slot['count']}" for slot in day1["arrivals"]]
     labels = {text.text for text in root.iter(f"{SVG_NS}text")}
-    assert set(SLOTS) <= labels
+    assert {slot for slot in SLOTS if slot.endswith(":00")} <= labels
+
+
+def test_arrivals_svg_is_bilingual_and_readable_at_360_px(api, organiser):
+    root = svg_root(api.get(f"{SVG}?date={DAY1}", token=organiser))
+    title = root.find(f"{SVG_NS}title").text
+    assert title.index("Kedatangan hari ke-1") < title.index("Arrivals, day 1"), title
+    assert "/" in root.find(f"{SVG_NS}desc").text  # Indonesian, then English
+    texts = [text.text for text in root.iter(f"{SVG_NS}text")]
+    assert texts.index("Jam kedatangan (waktu setempat), per 15 menit") < texts.index(
+        "Time of arrival (local), per 15 minutes"
+    )
+    # Scaled to a 360 px wide phone, no text is smaller than 9.5 px.
+    width = float(root.get("viewBox").split()[2])
+    shrink = 360 / width
+    sizes = [float(text.get("font-size")) * shrink for text in root.iter(f"{SVG_NS}text")]
+    assert min(sizes) >= 9.5, (width, min(sizes))
+    # Few time labels, far enough apart not to overlap ("08:00" is ~3 em wide at most).
+    ticks = [text for text in root.iter(f"{SVG_NS}text") if text.get("class") == "tick"]
+    times = sorted(float(text.get("x")) for text in ticks if ":" in text.text)
+    assert 4 <= len(times) <= 12, times
+    size = max(float(text.get("font-size")) for text in ticks)
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 3 * size
 
 
 def test_arrivals_svg_of_a_day_without_arrivals(api, organiser):

@@ -53,9 +53,9 @@ def test_words_are_distinct_and_bounded():
     assert len(words(many)) == MAX_INDEXED_WORDS
 
 
-def test_only_words_of_two_letters_or_more_are_indexed_but_all_are_matched():
+def test_every_word_is_indexed_one_letter_words_too():
     terms = search_terms("A. Siti R", "YLBHI")
-    assert terms.indexed == ["siti", "ylbhi"]
+    assert terms.indexed == ["a", "siti", "r", "ylbhi"]
     assert terms.words == ["a", "siti", "r", "ylbhi"]
     assert matches(words("siti r"), terms.words)
 
@@ -90,6 +90,14 @@ def test_the_lookup_word_is_the_longest_then_the_latest():
     assert lookup_word(["do", "thi", "huong"]) == "huong"
     assert lookup_word(["budi", "0001"]) == "0001"
     assert lookup_word(["a", "b"]) is None
+    assert lookup_word(["i"]) == "i"  # one letter alone: that whole word
+    assert lookup_word([]) is None
+
+
+def test_a_one_letter_lookup_matches_only_that_whole_word():
+    assert first_match("i", words("I Made Indah")) == "i"
+    assert first_match("i", words("Indah Irawati")) is None
+    assert first_match("in", words("I Made Indah")) == "indah"
 
 
 def test_a_person_is_counted_under_their_first_matching_word_only():

@@ -125,7 +125,8 @@ export function classify(reply) {
     const already = reply.data && reply.data.result === "already_checked_in";
     return { result: already ? "warn" : "ok", body: reply.data || {}, status: reply.status };
   }
-  return { result: "bad", error: reply.error || {}, status: reply.status };
+  // A refusal's body may name the person (a revoked badge, to a desk: `attendee: {id, name}`).
+  return { result: "bad", error: reply.error || {}, body: reply.data || {}, status: reply.status };
 }
 
 // "09:12" for an instant, in the event's time zone.
@@ -280,6 +281,19 @@ export function createCheckin({
       el("div", { class: "headline", text: view.headline }),
       view.who ? el("div", { class: "who", text: view.who }) : null,
       view.detail ? el("div", { class: "detail", text: view.detail }) : null,
+      view.action
+        ? el("button", {
+            type: "button",
+            class: "result-action",
+            "data-testid": "result-action",
+            onclick: (clicked) => {
+              clicked.stopPropagation();
+              hide();
+              view.action.run();
+            },
+            text: view.action.label,
+          })
+        : null,
       el("p", { class: "tap", text: t("tap_to_close") }),
     ];
     clear(overlay).append(...parts.filter(Boolean)); // append(null) would add the text "null"
@@ -291,7 +305,8 @@ export function createCheckin({
     paint(outcome);
     if (!quiet) beep(TONES[outcome.result]);
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(hide, overlayMs);
+    // A result with something to do (reissue a badge) stays long enough to tap.
+    hideTimer = setTimeout(hide, describe(outcome).action ? overlayMs * 4 : overlayMs);
   }
 
   function hide() {

@@ -63,6 +63,7 @@ const t = translator({
     checked_in_day: "Hari {n} · hadir",
     of_registered: "dari {n} terdaftar untuk hari ini",
     no_shows_day: "Hari {n} · belum hadir",
+    not_started_day: "Hari {n} · hari belum mulai",
     attended_any: "Hadir minimal sehari",
     attended_all: "Hadir semua hari",
     arrivals: "Kedatangan",
@@ -176,6 +177,7 @@ const t = translator({
     checked_in_day: "Day {n} · checked in",
     of_registered: "of {n} registered for the day",
     no_shows_day: "Day {n} · not arrived",
+    not_started_day: "Day {n} · the day has not started",
     attended_any: "Attended at least one day",
     attended_all: "Attended every day",
     arrivals: "Arrivals",
@@ -632,6 +634,20 @@ function tile(testid, value, label, note) {
   );
 }
 
+// The event-local date ("2016-11-30") of an instant.
+function eventDateAt(event, instant) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: event.timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}
+
+function notStartedTile(day) {
+  return el(
+    "div",
+    { class: "stat not-started", "data-testid": `stat-day-${day.date}-no-shows`, "data-not-started": "true" },
+    el("div", { class: "value", text: "—" }),
+    el("div", { class: "label", text: t("not_started_day", { n: day.number }) }),
+  );
+}
+
 function renderCounts() {
   if (!ui.stats) return;
   const data = state.attendance;
@@ -648,14 +664,18 @@ function renderCounts() {
   }
   if (!data) return;
   // Redrawn only when a number (or the language) changed.
-  const signature = JSON.stringify([currentLang(), data.registered, data.days, data.attended_any, data.attended_all_days]);
+  // A day after today (event-local, on the server's clock as learnt) has not begun: nobody is "not arrived" yet.
+  const today = eventDateAt(state.event, serverNow());
+  const signature = JSON.stringify([currentLang(), today, data.registered, data.days, data.attended_any, data.attended_all_days]);
   if (ui.stats.dataset.signature === signature) return;
   ui.stats.dataset.signature = signature;
   const tiles = [tile("stat-registered", data.registered, t("registered"))];
   for (const day of data.days) {
     tiles.push(
       tile(`stat-day-${day.date}-checked-in`, day.checked_in, t("checked_in_day", { n: day.number }), t("of_registered", { n: number(day.registered) })),
-      tile(`stat-day-${day.date}-no-shows`, day.no_shows, t("no_shows_day", { n: day.number })),
+      day.date > today
+        ? notStartedTile(day)
+        : tile(`stat-day-${day.date}-no-shows`, day.no_shows, t("no_shows_day", { n: day.number })),
     );
   }
   tiles.push(

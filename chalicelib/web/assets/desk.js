@@ -62,7 +62,7 @@ const t = translator({
     sync_ok: "check-in pukul {time}",
     sync_refused: "Ditolak",
     search_label: "Cari nama atau organisasi",
-    search_hint: "Ketik minimal 2 huruf.",
+    search_hint: "Ketik minimal 2 huruf (1 huruf saja untuk nama satu huruf).",
     search_none: "Tidak ada yang cocok.",
     search_offline: "Tidak ada jaringan: pencarian tidak tersedia. Gunakan daftar hadir kertas bila perlu.",
     in_at: "Hadir pukul {time}",
@@ -85,6 +85,11 @@ const t = translator({
     badge_pdf: "Lencana (PDF)",
     qr_alt: "Kode QR lencana",
     optional: "(opsional)",
+    required: "wajib",
+    required_note: "Isian bertanda * wajib diisi.",
+    f_days: "Hari kehadiran",
+    days_needed: "Pilih minimal satu hari.",
+    revoked_reissue: "Terbitkan lencana baru",
     f_name: "Nama lengkap",
     f_email: "Email",
     f_organisation: "Organisasi",
@@ -161,7 +166,7 @@ const t = translator({
     sync_ok: "checked in at {time}",
     sync_refused: "Refused",
     search_label: "Search name or organisation",
-    search_hint: "Type at least 2 letters.",
+    search_hint: "Type at least 2 letters (1 letter alone finds a one-letter name).",
     search_none: "No one matches.",
     search_offline: "No network: search is unavailable. Use the paper sign-in sheet if needed.",
     in_at: "Checked in at {time}",
@@ -184,6 +189,11 @@ const t = translator({
     badge_pdf: "Badge (PDF)",
     qr_alt: "Badge QR code",
     optional: "(optional)",
+    required: "required",
+    required_note: "Fields marked * are required.",
+    f_days: "Days attending",
+    days_needed: "Choose at least one day.",
+    revoked_reissue: "Issue a new badge",
     f_name: "Full name",
     f_email: "Email",
     f_organisation: "Organisation",
@@ -250,7 +260,14 @@ function describe(outcome) {
   if (outcome.result === "queued") {
     return { headline: ct("saved"), who: outcome.name || "", detail: t("queued_detail") };
   }
-  return { headline: t("refused"), who: outcome.name || "", detail: reasonText(outcome.error) };
+  // A revoked badge of someone still registered: named, to reissue on the spot.
+  const named = outcome.error && outcome.error.code === "badge_revoked" && who.id && who.name ? who : null;
+  return {
+    headline: t("refused"),
+    who: outcome.name || (named && named.name) || "",
+    detail: reasonText(outcome.error),
+    action: named ? { label: t("revoked_reissue"), run: () => reissueFor(named) } : null,
+  };
 }
 
 function syncLine(outcome) {
@@ -471,7 +488,8 @@ function searchSection() {
 async function runSearch() {
   const q = searchInput.value.trim();
   const seq = ++searchSeq;
-  if (q.length < 2) {
+  // Two letters or more; one letter alone finds a one-letter name ("I Made").
+  if (!q || (q.length < 2 && !/[\p{L}\p{N}]/u.test(q))) {
     found = [];
     searchState = "hint";
     return renderResults();
@@ -565,6 +583,16 @@ async function checkInByName(person) {
 function openReissue(person) {
   reissue = { id: person.id, name: person.name, key: randomId("re-"), reason: "lost", note: "" };
   renderResults();
+}
+
+// From a revoked badge's red screen: the person in the search tab, the reissue form open.
+function reissueFor(person) {
+  stopScanning();
+  tab = "search";
+  searchInput.value = person.name;
+  openReissue({ id: person.id, name: person.name });
+  renderMain();
+  runSearch();
 }
 
 function closeReissue() {
@@ -706,6 +734,7 @@ function freshWalkin() {
       organisation_type: "",
       consent: false,
       check_in: true,
+      days: null, // the dates chosen; null until the event is known: every day
     },
     key: randomId("walkin-"), // one key per person: a resend after a lost answer registers once
     scanId: randomId("walkin-"),
@@ -737,7 +766,13 @@ function walkinForm() {
       values[name] = input.type === "checkbox" ? input.checked : input.value;
     });
     return [
-      el("label", { for: input.id }, t(`f_${name}`), optional ? " " : null, optional ? optionalMark() : null),
+      el(
+        "label",
+        { for: input.id },
+        t(`f_${name}`),
+        " ",
+        optional ? optionalMark() : requiredMark(),
+      ),
       input,
       error ? el("p", { class: "field-error", "data-testid": `error-${name}`, text: error }) : null,
     ];
@@ -761,7 +796,7 @@ function walkinForm() {
     return el(
       "div",
       {},
-      el("label", { class: "check", for: box.id }, box, t(`f_${name}`)),
+      el("label", { class: "check", for: box.id }, box, t(`f_${name}`), required ? " " : null, required ? requiredMark() : null),
       state.fieldErrors[name] ? el("p", { class: "field-error", text: state.fieldErrors[name] }) : null,
     );
   };
@@ -769,6 +804,7 @@ function walkinForm() {
     "form",
     { class: "card", "data-testid": "walkin-form" },
     el("h2", { text: t("walkin_title") }),
+    el("p", { class: "muted", "data-testid": "required-note", text: t("required_note") }),
     state.error
       ? el("p", { class: "notice bad", role: "alert", "data-testid": "walkin-error", text: state.error })
       : null,
@@ -779,6 +815,7 @@ function walkinForm() {
     ...field("phone", text("tel", values.phone, 32, false), true),
     ...field("gender", select("gender", GENDERS, "gender"), true),
     ...field("organisation_type", select("organisation_type", ORG_TYPES, "org"), true),
+    daysChoice(state),
     check("consent", true),
     check("check_in", false),
     el("button", {
@@ -796,14 +833,59 @@ function walkinForm() {
   return form;
 }
 
+// The event's days, every one ticked at first; more than one day only.
+function daysChoice(state) {
+  const days = (frame.event && frame.event.days) || [];
+  if (days.length < 2) return null;
+  const chosen = state.values.days ?? days.map((day) => day.date);
+  state.values.days = chosen;
+  const boxes = days.map((day) => {
+    const box = el("input", {
+      type: "checkbox",
+      id: `walkin-day-${day.date}`,
+      value: day.date,
+      checked: chosen.includes(day.date),
+      "data-testid": "walkin-day",
+    });
+    box.addEventListener("change", () => {
+      const now = new Set(state.values.days);
+      if (box.checked) now.add(day.date);
+      else now.delete(day.date);
+      state.values.days = days.map((each) => each.date).filter((date) => now.has(date));
+    });
+    const label = `${t("day_n", { n: day.number })} · ${formatDate(day.date, { weekday: "short", day: "numeric", month: "short" })}`;
+    return el("label", { class: "check", for: box.id }, box, label);
+  });
+  const error = state.fieldErrors.days;
+  return el(
+    "fieldset",
+    { class: "days", "data-testid": "walkin-days" },
+    el("legend", {}, t("f_days"), " ", requiredMark()),
+    ...boxes,
+    error ? el("p", { class: "field-error", "data-testid": "error-days", text: error }) : null,
+  );
+}
+
+function requiredMark() {
+  return el("abbr", { class: "required", title: t("required"), "aria-label": t("required"), text: "*" });
+}
+
 async function sendWalkin(state) {
   const values = state.values;
+  if (Array.isArray(values.days) && values.days.length === 0) {
+    state.fieldErrors = { days: t("days_needed") };
+    state.error = t("walkin_fix");
+    return renderWalkin();
+  }
   const body = {
     name: values.name.trim(),
     organisation: values.organisation.trim(),
     consent: values.consent === true,
     check_in: values.check_in === true,
   };
+  const every = ((frame.event && frame.event.days) || []).map((day) => day.date);
+  // Only a choice is sent: without `days` the registration is for every day.
+  if (Array.isArray(values.days) && values.days.length < every.length) body.days = values.days;
   for (const name of ["email", "phone", "gender", "organisation_type"]) {
     if (values[name].trim()) body[name] = values[name].trim();
   }
