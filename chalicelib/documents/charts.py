@@ -13,6 +13,8 @@ import math
 from datetime import date
 from xml.sax.saxutils import escape
 
+from chalicelib.core.presenters import MONTHS
+
 WIDTH, HEIGHT = 400, 300
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 62, 62
 TICK_GAP = 36  # the least room, in units, between two time labels along the bottom
@@ -29,20 +31,6 @@ BULAN = [
     "Oktober",
     "November",
     "Desember",
-]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ]
 
 
