@@ -190,6 +190,10 @@ def warm(door: Door) -> tuple[float, float, list[str]]:
         body = {"code": door.codes[index], "scan_id": f"door-warm-{index:05d}"}
         return gateway_event(door.event_id, body, door.desk_token)
 
+    # The desk's first check-in also names its label on the event (a condition that
+    # the label is new, issue 17): one check-in of the spare person first, so that
+    # the template is a check-in like every later one.
+    assert app.app(event(len(door.codes) - 1), None)["statusCode"] == 201
     door.sent.clear()
     assert app.app(event(0), None)["statusCode"] == 201
     template = list(door.sent)
